@@ -1,0 +1,5 @@
+"""Allows `python -m tui_kecamatan`."""
+
+from tui_kecamatan.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,149 @@
+"""Per-machine configuration: a TOML file (database path, printers, theme, idle lock, station),
+with defaults from platformdirs. Office-wide settings live in the database instead."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from printing.settings import PrinterSettings, SettingsError, printer_settings
+from tui_kecamatan.errors import ConfigError
+from tui_kecamatan.i18n import _
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+APP_NAME = "tui-kecamatan"
+ENV_DB = "TUI_KECAMATAN_DB"
+ENV_CONFIG = "TUI_KECAMATAN_CONFIG"
+
+# section -> key -> (type, check, what is allowed)
+_SCHEMA: dict[str, dict[str, tuple[type, str]]] = {
+    "database": {"path": (str, "teks: jalur berkas basis data")},
+    "ui": {
+        "theme": (str, "nama tema Textual, mis. textual-dark, textual-light, ansi-dark"),
+        "idle_lock_minutes": (int, "bilangan bulat 0-240 (0 = tidak pernah mengunci)"),
+        "lang": (str, "id atau en"),
+        "ascii_borders": (bool, "true atau false"),
+    },
+    "station": {
+        "counter": (int, "nomor loket komputer ini, mis. 1"),
+        "timezone": (str, "zona waktu, mis. Asia/Jakarta, Asia/Makassar, Asia/Jayapura"),
+    },
+    "board": {"speak": (bool, "true atau false"), "bell": (bool, "true atau false")},
+}
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def default_config_path() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / "config.toml"
+
+
+@dataclass
+class Config:
+    db_path: Path | None = None  # None: use the default data folder
+    db_path_explicit: bool = False
+    theme: str = "textual-dark"
+    idle_lock_minutes: int = 10
+    lang: str = "id"
+    ascii_borders: bool = False
+    counter: int = 1
+    timezone: str = "Asia/Jakarta"
+    board_speak: bool = False
+    board_bell: bool = True
+    printers: dict[str, PrinterSettings] = field(default_factory=dict)
+    source: Path | None = None
+
+    @property
+    def database_path(self) -> Path:
+        return self.db_path if self.db_path is not None else default_data_dir() / "kecamatan.db"
+
+
+def _check(where: str, section: str, key: str, value: object) -> None:
+    kind, allowed = _SCHEMA[section][key]
+    ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+    if ok and section == "ui" and key == "idle_lock_minutes":
+        ok = 0 <= value <= 240  # type: ignore[operator]
+    if ok and section == "ui" and key == "lang":
+        ok = value in ("id", "en")
+    if ok and section == "station" and key == "timezone":
+        from tui_kecamatan.core.clock import zone_for
+
+        ok = zone_for(str(value)) is not None
+    if not ok:
+        raise ConfigError(_("{where}: nilai {section}.{key} salah (yang boleh: {allowed}).").format(
+            where=where, section=section, key=key, allowed=allowed))
+
+
+def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | None = None) -> Config:
+    """Read the config file (explicit path, TUI_KECAMATAN_CONFIG, or the platform default) and
+    apply the database path in order: --db, TUI_KECAMATAN_DB, the file, the data folder."""
+    explicit = path is not None or bool(os.environ.get(ENV_CONFIG))
+    cfg_path = Path(path or os.environ.get(ENV_CONFIG) or default_config_path()).expanduser()
+    config = Config()
+    data: dict = {}
+    if cfg_path.exists():
+        try:
+            with open(cfg_path, "rb") as handle:
+                data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(_("{where}: bukan TOML yang benar ({error}).").format(where=cfg_path, error=exc)) from None
+        except OSError as exc:
+            raise ConfigError(_("{where}: tidak dapat dibaca ({error}).").format(where=cfg_path, error=exc.strerror)) from None
+        config.source = cfg_path
+    elif explicit:
+        raise ConfigError(_("Berkas konfigurasi {where} tidak ada.").format(where=cfg_path))
+
+    where = str(cfg_path)
+    for section, values in data.items():
+        if section == "printers":
+            if not isinstance(values, dict):
+                raise ConfigError(_("{where}: [printers] harus berisi bagian seperti [printers.receipt].").format(where=where))
+            for name, printer in values.items():
+                if not isinstance(printer, dict):
+                    raise ConfigError(_("{where}: printers.{name} harus berupa bagian [printers.{name}].").format(where=where, name=name))
+                try:
+                    config.printers[name] = printer_settings(name, printer, where=where)
+                except SettingsError as exc:
+                    raise ConfigError(str(exc)) from None
+            continue
+        if section not in _SCHEMA or not isinstance(values, dict):
+            allowed = ", ".join(sorted([*_SCHEMA, "printers"]))
+            raise ConfigError(_("{where}: bagian [{section}] tidak dikenal (yang boleh: {allowed}).").format(
+                where=where, section=section, allowed=allowed))
+        for key, value in values.items():
+            if key not in _SCHEMA[section]:
+                allowed = ", ".join(sorted(_SCHEMA[section]))
+                raise ConfigError(_("{where}: kunci {section}.{key} tidak dikenal (yang boleh: {allowed}).").format(
+                    where=where, section=section, key=key, allowed=allowed))
+            _check(where, section, key, value)
+
+    database = data.get("database", {})
+    ui = data.get("ui", {})
+    station = data.get("station", {})
+    board = data.get("board", {})
+    config.theme = ui.get("theme", config.theme)
+    config.idle_lock_minutes = ui.get("idle_lock_minutes", config.idle_lock_minutes)
+    config.lang = ui.get("lang", config.lang)
+    config.ascii_borders = ui.get("ascii_borders", config.ascii_borders)
+    config.counter = station.get("counter", config.counter)
+    config.timezone = station.get("timezone", config.timezone)
+    config.board_speak = board.get("speak", config.board_speak)
+    config.board_bell = board.get("bell", config.board_bell)
+
+    chosen = db or os.environ.get(ENV_DB) or database.get("path")
+    if chosen:
+        config.db_path = Path(chosen).expanduser()
+        config.db_path_explicit = True
+    return config

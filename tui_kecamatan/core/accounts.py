@@ -1,0 +1,255 @@
+"""Staff accounts: roles, argon2id passwords, and failed logins counted in the database so every
+process sees them (an increasing delay, then a lock an admin lifts)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from tui_kecamatan.core import audit, clock
+from tui_kecamatan.core.text import clean_name
+from tui_kecamatan.db.models import Staff, database
+from tui_kecamatan.errors import InvalidInput, NotFound, PermissionDenied, Refused
+from tui_kecamatan.i18n import _
+
+MAX_FAILURES = 5
+MAX_DELAY_SECONDS = 30
+MIN_PASSWORD = 8
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+
+
+class Role(str, Enum):
+    DISPLAY = "display"
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @property
+    def label(self) -> str:
+        return {"display": _("layar"), "operator": _("operator"), "supervisor": _("supervisor"), "admin": _("admin")}[self.value]
+
+
+_RANK = {Role.DISPLAY: 0, Role.OPERATOR: 1, Role.SUPERVISOR: 2, Role.ADMIN: 3}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind an action, as core functions receive it."""
+
+    id: int | None
+    username: str
+    full_name: str
+    role: Role
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def can(self, role: Role) -> bool:
+        return self.role.rank >= role.rank
+
+
+SYSTEM = Actor(None, "sistem", "Sistem", Role.ADMIN)
+
+
+def require(actor: Actor | None, role: Role) -> Actor:
+    """Refuse unless the actor holds `role` or a higher one (admin > supervisor > operator > display)."""
+    if actor is None or not actor.can(role):
+        raise PermissionDenied(_("Tindakan ini hanya untuk peran {role} ke atas.").format(role=role.label))
+    return actor
+
+
+def _hasher():
+    from argon2 import PasswordHasher
+
+    return PasswordHasher()  # argon2id with the library's current defaults
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def _verify(hashed: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+    try:
+        return _hasher().verify(hashed, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def check_username(username: str) -> str:
+    username = (username or "").strip().lower()
+    if not USERNAME_RE.match(username):
+        raise InvalidInput(_("Nama pengguna harus 3-32 huruf kecil, angka, titik, garis bawah atau tanda hubung."))
+    return username
+
+
+def check_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise InvalidInput(_("Kata sandi minimal {n} karakter.").format(n=MIN_PASSWORD))
+    if len(password) > 256:
+        raise InvalidInput(_("Kata sandi terlalu panjang (maksimal 256 karakter)."))
+    return password
+
+
+def parse_role(value: str) -> Role:
+    try:
+        return Role(str(value).strip().lower())
+    except ValueError:
+        raise InvalidInput(_("Peran '{role}' tidak dikenal (pilih: operator, supervisor, admin, display).").format(role=value)) from None
+
+
+def to_actor(staff: Staff) -> Actor:
+    return Actor(staff.id, staff.username, staff.full_name, Role(staff.role))
+
+
+def count_staff() -> int:
+    return Staff.select().count()
+
+
+def create_staff(actor: Actor | None, username: str, password: str, role: Role | str, full_name: str = "") -> Actor:
+    """Create an account. Only an admin may, except for the very first account (setup)."""
+    username = check_username(username)
+    check_password(password)
+    role = parse_role(role) if not isinstance(role, Role) else role
+    full_name = clean_name(full_name)
+    hashed = hash_password(password)  # slow on purpose: outside the transaction
+    with database.atomic():
+        first = Staff.select().count() == 0
+        if not first:
+            require(actor, Role.ADMIN)
+        elif role is not Role.ADMIN:
+            raise Refused(_("Akun pertama harus berperan admin."))
+        if Staff.select().where(Staff.username == username).exists():
+            raise Refused(_("Nama pengguna {name} sudah dipakai.").format(name=username))
+        staff = Staff.create(
+            username=username, full_name=full_name, role=role.value, password_hash=hashed, created_at=clock.now_utc()
+        )
+        created = to_actor(staff)
+        audit.record(actor if not first else created, "akun_dibuat", "staff", staff.id, f"{username} ({role.value})")
+    return created
+
+
+def _delay_for(failures: int) -> int:
+    """Seconds a failed account must wait before the next attempt: 0, 2, 4, 8, 16 ... up to 30."""
+    if failures < 2:
+        return 0
+    return min(MAX_DELAY_SECONDS, 2 ** (failures - 1))
+
+
+def authenticate(username: str, password: str, now: datetime | None = None) -> Actor:
+    """Log in; raise Refused with the sentence to show when the attempt fails."""
+    now = now or clock.now_utc()
+    name = (username or "").strip().lower()
+    staff = Staff.get_or_none(Staff.username == name)
+    wrong = _("Nama pengguna atau kata sandi salah.")
+    if staff is None:
+        _verify(_dummy_hash(), password)  # same cost as a real check
+        raise Refused(wrong)
+    if not staff.active:
+        raise Refused(_("Akun {name} dinonaktifkan; hubungi admin.").format(name=name))
+    if staff.locked:
+        raise Refused(_("Akun {name} dikunci setelah {n} kali gagal masuk; minta admin membukanya.").format(name=name, n=MAX_FAILURES))
+    wait = _delay_for(staff.failed_logins)
+    if wait and staff.last_failed_at and now < staff.last_failed_at + timedelta(seconds=wait):
+        left = int((staff.last_failed_at + timedelta(seconds=wait) - now).total_seconds()) + 1
+        raise Refused(_("Terlalu banyak percobaan; tunggu {n} detik lagi.").format(n=left))
+    ok = _verify(staff.password_hash, password)
+    with database.atomic():
+        if ok:
+            Staff.update(failed_logins=0, last_failed_at=None, last_login_at=now).where(Staff.id == staff.id).execute()
+            audit.record(to_actor(staff), "masuk", "staff", staff.id, "")
+            return to_actor(staff)
+        Staff.update(failed_logins=Staff.failed_logins + 1, last_failed_at=now).where(Staff.id == staff.id).execute()
+        failures = Staff.get_by_id(staff.id).failed_logins
+        locked = failures >= MAX_FAILURES
+        if locked:
+            Staff.update(locked=True).where(Staff.id == staff.id).execute()
+        audit.record(None, "gagal_masuk", "staff", staff.id, f"{name}: percobaan ke-{failures}" + (" (dikunci)" if locked else ""))
+    if locked:
+        raise Refused(_("Akun {name} dikunci setelah {n} kali gagal masuk; minta admin membukanya.").format(name=name, n=MAX_FAILURES))
+    left = MAX_FAILURES - failures
+    raise Refused(wrong + " " + _("Sisa {n} percobaan sebelum akun dikunci.").format(n=left))
+
+
+_DUMMY: list[str] = []
+
+
+def _dummy_hash() -> str:
+    if not _DUMMY:
+        _DUMMY.append(hash_password("tidak-ada-akun-ini"))
+    return _DUMMY[0]
+
+
+def verify_password(actor: Actor, password: str) -> bool:
+    """Check a password again (idle lock, kiosk exit) without touching the failure counter."""
+    staff = Staff.get_or_none(Staff.id == actor.id)
+    return bool(staff and staff.active and not staff.locked and _verify(staff.password_hash, password))
+
+
+def _get(username: str) -> Staff:
+    staff = Staff.get_or_none(Staff.username == (username or "").strip().lower())
+    if staff is None:
+        raise NotFound(_("Akun {name} tidak ada.").format(name=username))
+    return staff
+
+
+def unlock(actor: Actor, username: str) -> None:
+    require(actor, Role.ADMIN)
+    with database.atomic():
+        staff = _get(username)
+        Staff.update(locked=False, failed_logins=0, last_failed_at=None).where(Staff.id == staff.id).execute()
+        audit.record(actor, "akun_dibuka", "staff", staff.id, staff.username)
+
+
+def disable(actor: Actor, username: str) -> None:
+    require(actor, Role.ADMIN)
+    with database.atomic():
+        staff = _get(username)
+        if staff.id == actor.id:
+            raise Refused(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
+        if not staff.active:
+            raise Refused(_("Akun {name} sudah nonaktif.").format(name=staff.username))
+        if staff.role == Role.ADMIN.value:
+            others = Staff.select().where((Staff.role == "admin") & Staff.active & (Staff.id != staff.id)).count()
+            if others == 0:
+                raise Refused(_("Akun {name} adalah admin aktif terakhir; buat admin lain dulu.").format(name=staff.username))
+        Staff.update(active=False).where(Staff.id == staff.id).execute()
+        audit.record(actor, "akun_dinonaktifkan", "staff", staff.id, staff.username)
+
+
+def set_password(actor: Actor, username: str, password: str) -> None:
+    """An admin sets anyone's password; anyone may set their own."""
+    check_password(password)
+    staff = _get(username)
+    if staff.id != actor.id:
+        require(actor, Role.ADMIN)
+    hashed = hash_password(password)
+    with database.atomic():
+        Staff.update(password_hash=hashed, failed_logins=0, locked=False).where(Staff.id == staff.id).execute()
+        audit.record(actor, "kata_sandi_diganti", "staff", staff.id, staff.username)
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    username: str
+    full_name: str
+    role: str
+    active: bool
+    locked: bool
+    failed_logins: int
+    last_login_at: datetime | None
+
+
+def list_staff() -> list[StaffRow]:
+    return [
+        StaffRow(s.username, s.full_name, s.role, s.active, s.locked, s.failed_logins, s.last_login_at)
+        for s in Staff.select().order_by(Staff.username)
+    ]

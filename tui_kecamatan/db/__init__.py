@@ -1,0 +1,1 @@
+"""Database layer: peewee models, connection settings, migrations and seed data."""
