@@ -1,0 +1,347 @@
+"""The `tui-kecamatan` command line: starting the app, and the commands a maintainer runs
+(init, user, backup, restore, check, demo ...). Errors are one sentence on stderr with the exit
+status of DESIGN.md: 1 refused or invalid, 2 usage, 3 saved but printing failed."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+from tui_kecamatan.errors import AppError
+from tui_kecamatan.i18n import _
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_PRINT = 0, 1, 2, 3
+
+
+class UsageError(AppError):
+    exit_code = EXIT_USAGE
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one Indonesian sentence and exit status 2 for a usage error."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(_("Perintah tidak dapat dipahami ({detail}); lihat: {prog} --help.").format(
+            detail=message, prog=self.prog))
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _config(args):
+    from tui_kecamatan import i18n
+    from tui_kecamatan.config import load_config
+    from tui_kecamatan.core import clock
+
+    config = load_config(args.config, args.db)
+    clock.configure(config.timezone)
+    i18n.set_language(config.lang)
+    return config
+
+
+def _open(config, *, create: bool = True, migrate: bool = True):
+    from tui_kecamatan.db.connection import open_database
+
+    # The default data folder is ours to create; a folder the user named must already exist.
+    return open_database(config.database_path, create=create, create_folder=not config.db_path_explicit, migrate=migrate)
+
+
+def _cli_actor():
+    """Whoever runs the command line owns the database file: they act as an admin, audited by OS name."""
+    from tui_kecamatan.core.accounts import Actor, Role
+
+    try:
+        who = getpass.getuser()
+    except Exception:
+        who = "?"
+    return Actor(None, f"cli:{who}", _("Baris perintah"), Role.ADMIN)
+
+
+def _read_password(args) -> str:
+    if not getattr(args, "password_stdin", False):
+        raise UsageError(_("Kata sandi dibaca dari masukan standar: tambahkan --password-stdin."))
+    line = sys.stdin.readline()
+    password = line.rstrip("\r\n")
+    if not password:
+        raise UsageError(_("Tidak ada kata sandi di masukan standar."))
+    return password
+
+
+def _print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def cmd_run(args) -> int:
+    config = _config(args)
+    db = _open(config)
+    from tui_kecamatan.app import run_app
+
+    return run_app(config, db) or 0
+
+
+def cmd_init(args) -> int:
+    from tui_kecamatan.core import accounts
+    from tui_kecamatan.db import migrations
+
+    config = _config(args)
+    if args.admin and not args.password_stdin:
+        raise UsageError(_("--admin memerlukan --password-stdin."))
+    password = _read_password(args) if args.admin else ""
+    from tui_kecamatan.db.connection import make_database
+
+    path = config.database_path
+    before = None
+    if path.exists() and path.stat().st_size:
+        probe = make_database(path)
+        try:
+            before = probe.execute_sql("PRAGMA user_version").fetchone()[0]
+        except Exception:
+            before = None
+        finally:
+            probe.close()
+    db = _open(config)
+    with db.connection_context():
+        if args.admin:
+            if accounts.count_staff():
+                raise AppError(_("Sudah ada akun; tambahkan admin lain dengan: tui-kecamatan user add NAMA --role admin --password-stdin."))
+            accounts.create_staff(None, args.admin, password, accounts.Role.ADMIN, args.admin)
+    latest = migrations.LATEST
+    if before in (None, 0):
+        print(_("Basis data dibuat di {path} (skema {v}).").format(path=path, v=latest))
+    elif before < latest:
+        print(_("Basis data {path} diperbarui dari skema {a} ke {b}.").format(path=path, a=before, b=latest))
+    else:
+        print(_("Basis data {path} sudah terbaru (skema {v}).").format(path=path, v=latest))
+    if args.admin:
+        print(_("Akun admin {name} dibuat.").format(name=args.admin.strip().lower()))
+    return EXIT_OK
+
+
+def cmd_user(args) -> int:
+    from tui_kecamatan.core import accounts
+
+    config = _config(args)
+    db = _open(config)
+    actor = _cli_actor()
+    with db.connection_context():
+        if args.user_command == "add":
+            password = _read_password(args)
+            role = accounts.parse_role(args.role)
+            if accounts.count_staff() == 0 and role is not accounts.Role.ADMIN:
+                raise AppError(_("Akun pertama harus berperan admin."))
+            created = accounts.create_staff(actor if accounts.count_staff() else None, args.name, password, role, args.full_name or "")
+            print(_("Akun {name} ({role}) dibuat.").format(name=created.username, role=created.role.value))
+        elif args.user_command == "list":
+            rows = accounts.list_staff()
+            if args.json:
+                _print_json([
+                    {"username": r.username, "full_name": r.full_name, "role": r.role, "active": r.active,
+                     "locked": r.locked, "failed_logins": r.failed_logins,
+                     "last_login_at": r.last_login_at.isoformat() if r.last_login_at else None}
+                    for r in rows
+                ])
+            else:
+                for r in rows:
+                    state = _("aktif") if r.active else _("nonaktif")
+                    if r.locked:
+                        state += ", " + _("dikunci")
+                    print(f"{r.username:<20} {r.role:<11} {state:<18} {r.full_name}")
+        elif args.user_command == "disable":
+            accounts.disable(actor, args.name)
+            print(_("Akun {name} dinonaktifkan.").format(name=args.name))
+        elif args.user_command == "unlock":
+            accounts.unlock(actor, args.name)
+            print(_("Akun {name} dibuka kembali.").format(name=args.name))
+        elif args.user_command == "password":
+            password = _read_password(args)
+            accounts.set_password(actor, args.name, password)
+            print(_("Kata sandi akun {name} diganti.").format(name=args.name))
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    from tui_kecamatan.core import backup
+
+    config = _config(args)
+    db = _open(config, create=False)
+    with db.connection_context():
+        report = backup.backup_to(db, Path(args.file))
+    print(report)
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from tui_kecamatan.core import backup
+
+    config = _config(args)
+    source = Path(args.file)
+    summary = backup.inspect_backup(source)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError(_("Pemulihan mengganti seluruh basis data; ulangi dengan --yes untuk memastikan."))
+        print(_("Basis data {db} akan diganti dengan {src} ({summary}).").format(db=config.database_path, src=source, summary=summary))
+        answer = input(_("Ketik YA untuk melanjutkan: "))
+        if answer.strip().upper() != "YA":
+            print(_("Pemulihan dibatalkan; tidak ada yang diubah."))
+            return EXIT_REFUSED
+    db = _open(config, migrate=False)
+    with db.connection_context():
+        report = backup.restore_from(db, config.database_path, source, actor=_cli_actor())
+    print(report)
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    from tui_kecamatan.core import backup
+
+    config = _config(args)
+    db = _open(config, create=False, migrate=False)
+    with db.connection_context():
+        problems, lines = backup.check(db)
+    for line in lines:
+        print(line)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    import tempfile
+
+    from tui_kecamatan.config import load_config
+    from tui_kecamatan.core import clock, demo
+    from tui_kecamatan.db.connection import open_database
+
+    config = load_config(args.config, None)
+    clock.configure(config.timezone)
+    folder = Path(tempfile.mkdtemp(prefix="tui-kecamatan-demo-"))
+    db_path = folder / "demo.db"
+    config.db_path = db_path
+    config.db_path_explicit = True
+    db = open_database(db_path)
+    with db.connection_context():
+        actor = demo.build_demo(seed=args.seed)
+    if args.build_only:
+        print(_("Basis data demo dibuat di {path}.").format(path=db_path))
+        return EXIT_OK
+    from tui_kecamatan.app import run_app
+
+    try:
+        return run_app(config, db, actor=actor) or 0
+    finally:
+        db.close()
+        for name in os.listdir(folder):
+            os.unlink(folder / name)
+        os.rmdir(folder)
+
+
+# --- parser -------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help=_("berkas basis data (bawaan: $TUI_KECAMATAN_DB, konfigurasi, folder data)"))
+    common.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                        help=_("berkas konfigurasi TOML (bawaan: $TUI_KECAMATAN_CONFIG)"))
+
+    parser = _Parser(prog="tui-kecamatan", parents=[common],
+                     description=_("Aplikasi loket kantor kecamatan: antrian, permohonan, pengambilan, cetak."))
+    from tui_kecamatan import __version__
+
+    parser.add_argument("--version", action="version", version=f"tui-kecamatan {__version__}")
+    parser.set_defaults(func=cmd_run)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="PERINTAH")
+
+    p = sub.add_parser("init", parents=[common], help=_("buat atau perbarui basis data"))
+    p.add_argument("--admin", metavar="NAMA", help=_("buat akun admin pertama"))
+    p.add_argument("--password-stdin", action="store_true", help=_("baca kata sandi dari masukan standar"))
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("user", parents=[common], help=_("kelola akun petugas"))
+    users = p.add_subparsers(dest="user_command", parser_class=_Parser, metavar="add|list|disable|unlock|password", required=True)
+    q = users.add_parser("add", parents=[common], help=_("tambah akun"))
+    q.add_argument("name")
+    q.add_argument("--role", required=True, help="operator | supervisor | admin | display")
+    q.add_argument("--full-name", default="")
+    q.add_argument("--password-stdin", action="store_true")
+    q = users.add_parser("list", parents=[common], help=_("daftar akun"))
+    q.add_argument("--json", action="store_true")
+    q = users.add_parser("disable", parents=[common], help=_("nonaktifkan akun"))
+    q.add_argument("name")
+    q = users.add_parser("unlock", parents=[common], help=_("buka akun yang terkunci"))
+    q.add_argument("name")
+    q = users.add_parser("password", parents=[common], help=_("ganti kata sandi akun"))
+    q.add_argument("name")
+    q.add_argument("--password-stdin", action="store_true")
+    p.set_defaults(func=cmd_user)
+
+    p = sub.add_parser("backup", parents=[common], help=_("salin basis data ke berkas cadangan"))
+    p.add_argument("file")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", parents=[common], help=_("pulihkan basis data dari berkas cadangan"))
+    p.add_argument("file")
+    p.add_argument("--yes", action="store_true", help=_("tanpa pertanyaan konfirmasi"))
+    p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("check", parents=[common], help=_("periksa keutuhan basis data"))
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("demo", parents=[common], help=_("jalankan aplikasi dengan data contoh sekali pakai"))
+    p.add_argument("--seed", type=int, default=2026, help=argparse.SUPPRESS)
+    p.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_demo)
+
+    for name, register in EXTRA_COMMANDS:
+        register(sub, common)
+    return parser
+
+
+# Commands of later parts register here: (name, function(subparsers, common_parser)).
+EXTRA_COMMANDS: list[tuple[str, Callable]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(argv)
+        args.db = getattr(args, "db", None)
+        args.config = getattr(args, "config", None)
+        return int(args.func(args) or 0)
+    except AppError as exc:
+        print(str(exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(_("Dihentikan."), file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(_("Kesalahan sistem berkas{where}: {error}.").format(where=where, error=exc.strerror or exc), file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # the last line of defence: never a traceback at the desk
+        from peewee import DatabaseError
+
+        if isinstance(exc, DatabaseError):
+            from tui_kecamatan.db.connection import explain
+
+            print(explain(exc, getattr(args, "db", None) or _("basis data")), file=sys.stderr)
+            return EXIT_REFUSED
+        print(_("Terjadi kesalahan tak terduga: {error}.").format(error=exc), file=sys.stderr)
+        if os.environ.get("TUI_KECAMATAN_DEBUG"):
+            raise
+        return EXIT_REFUSED
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
