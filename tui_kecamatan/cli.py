@@ -95,18 +95,20 @@ def cmd_init(args) -> int:
     if args.admin and not args.password_stdin:
         raise UsageError(_("--admin memerlukan --password-stdin."))
     password = _read_password(args) if args.admin else ""
-    from tui_kecamatan.db.connection import make_database
+    import sqlite3
 
     path = config.database_path
     before = None
-    if path.exists() and path.stat().st_size:
-        probe = make_database(path)
+    if path.is_file() and path.stat().st_size:
+        # A plain read-only look: nothing may be written to a file we might refuse.
         try:
-            before = probe.execute_sql("PRAGMA user_version").fetchone()[0]
-        except Exception:
+            probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                before = probe.execute("PRAGMA user_version").fetchone()[0]
+            finally:
+                probe.close()
+        except sqlite3.Error:
             before = None
-        finally:
-            probe.close()
     db = _open(config)
     with db.connection_context():
         if args.admin:

@@ -3,6 +3,7 @@ process sees them (an increasing delay, then a lock an admin lifts)."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -120,6 +121,8 @@ def create_staff(actor: Actor | None, username: str, password: str, role: Role |
     check_password(password)
     role = parse_role(role) if not isinstance(role, Role) else role
     full_name = clean_name(full_name)
+    if count_staff() > 0:
+        require(actor, Role.ADMIN)  # before the deliberately slow hash; checked again below
     hashed = hash_password(password)  # slow on purpose: outside the transaction
     with database.atomic():
         first = Staff.select().count() == 0
@@ -159,14 +162,21 @@ def authenticate(username: str, password: str, now: datetime | None = None) -> A
         raise Refused(_("Akun {name} dikunci setelah {n} kali gagal masuk; minta admin membukanya.").format(name=name, n=MAX_FAILURES))
     wait = _delay_for(staff.failed_logins)
     if wait and staff.last_failed_at and now < staff.last_failed_at + timedelta(seconds=wait):
-        left = int((staff.last_failed_at + timedelta(seconds=wait) - now).total_seconds()) + 1
+        left = max(1, math.ceil((staff.last_failed_at + timedelta(seconds=wait) - now).total_seconds()))
         raise Refused(_("Terlalu banyak percobaan; tunggu {n} detik lagi.").format(n=left))
     ok = _verify(staff.password_hash, password)
     with database.atomic():
+        # The check above took a while; another station may have locked or disabled the account
+        # meanwhile, and the write lock taken now makes this reading the final one.
+        current = Staff.get_by_id(staff.id)
+        if not current.active:
+            raise Refused(_("Akun {name} dinonaktifkan; hubungi admin.").format(name=name))
+        if current.locked:
+            raise Refused(_("Akun {name} dikunci setelah {n} kali gagal masuk; minta admin membukanya.").format(name=name, n=MAX_FAILURES))
         if ok:
             Staff.update(failed_logins=0, last_failed_at=None, last_login_at=now).where(Staff.id == staff.id).execute()
-            audit.record(to_actor(staff), "masuk", "staff", staff.id, "")
-            return to_actor(staff)
+            audit.record(to_actor(current), "masuk", "staff", staff.id, "")
+            return to_actor(current)
         Staff.update(failed_logins=Staff.failed_logins + 1, last_failed_at=now).where(Staff.id == staff.id).execute()
         failures = Staff.get_by_id(staff.id).failed_logins
         locked = failures >= MAX_FAILURES
@@ -176,7 +186,7 @@ def authenticate(username: str, password: str, now: datetime | None = None) -> A
     if locked:
         raise Refused(_("Akun {name} dikunci setelah {n} kali gagal masuk; minta admin membukanya.").format(name=name, n=MAX_FAILURES))
     left = MAX_FAILURES - failures
-    raise Refused(wrong + " " + _("Sisa {n} percobaan sebelum akun dikunci.").format(n=left))
+    raise Refused(_("Nama pengguna atau kata sandi salah; sisa {n} percobaan sebelum akun dikunci.").format(n=left))
 
 
 _DUMMY: list[str] = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 
 from peewee import DatabaseError, OperationalError, SqliteDatabase
@@ -69,9 +70,56 @@ def _prepare_file(path: Path, *, create_folder: bool) -> bool:
         return path.stat().st_size == 0
     if not os.access(folder, os.W_OK):
         raise DatabaseUnavailable(_("Folder {folder} tidak dapat ditulis; periksa izinnya.").format(folder=folder))
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return False  # another station created it a moment ago; SQLite's locks take it from here
     os.close(fd)
     return True
+
+
+def _inspect(path: Path) -> tuple[int, int, int]:
+    """The application id, schema version and object count, read with a plain connection.
+
+    The office's pragmas are applied only after this: `journal_mode=wal` is stored in the file,
+    so connecting with them would change another program's database before refusing it.
+    """
+    connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        # One read transaction: another process's first migration commits the tables and the
+        # application id together, and separate reads could see one without the other.
+        connection.execute("BEGIN")
+        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    return app_id, version, tables
+
+
+def _switch_to_wal(path: Path) -> None:
+    """Put the file in WAL mode, waiting while another process holds it.
+
+    Changing the journal mode needs the file to itself, and SQLite answers "locked" at once
+    rather than calling the busy handler (waiting could deadlock), so the wait is done here.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    pause = 0.01
+    while True:
+        connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                connection.execute("PRAGMA journal_mode = wal")
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() >= deadline:
+                raise
+        finally:
+            connection.close()
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def open_database(
@@ -91,14 +139,16 @@ def open_database(
     if not create and not path.exists():
         raise DatabaseUnavailable(_("Basis data {path} tidak ada; jalankan dulu: tui-kecamatan init.").format(path=path))
     _prepare_file(path, create_folder=create_folder)
+    try:
+        app_id, version, tables = _inspect(path)
+        if app_id != APPLICATION_ID and (version or tables):
+            raise DatabaseUnavailable(_("Berkas {path} adalah basis data SQLite lain, bukan milik tui-kecamatan.").format(path=path))
+        _switch_to_wal(path)
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(explain(exc, path)) from None
     db = make_database(path)
     try:
         db.connect(reuse_if_open=True)
-        app_id = db.execute_sql("PRAGMA application_id").fetchone()[0]
-        version = db.execute_sql("PRAGMA user_version").fetchone()[0]
-        tables = db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if app_id != APPLICATION_ID and (version or tables):
-            raise DatabaseUnavailable(_("Berkas {path} adalah basis data SQLite lain, bukan milik tui-kecamatan.").format(path=path))
         database.initialize(db)
         if migrate:
             migrations.migrate(db, path)
