@@ -30,6 +30,7 @@ class PrinterSettings:
     copies: int = 1
     qr: bool = True
     cut: bool = True
+    status: bool = True  # ask a network printer for its status (turn off for printers that never answer)
     timeout: float = 3.0
     extra: dict = field(default_factory=dict)
 
