@@ -10,7 +10,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Callable
 
 from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
@@ -247,6 +246,137 @@ def cmd_demo(args) -> int:
         os.rmdir(folder)
 
 
+def _json_ticket(ticket, printed):
+    return {
+        "code": ticket.code,
+        "number": ticket.number,
+        "service": ticket.service_code,
+        "status": ticket.status,
+        "day": ticket.day.isoformat(),
+        "ahead": ticket.ahead,
+        "printed": printed,
+    }
+
+
+def cmd_ticket(args) -> int:
+    from tui_kecamatan.core import documents, printjobs
+
+    config = _config(args)
+    db = _open(config)
+    # Printing is on when asked, or by default when this machine has a receipt printer.
+    wanted = args.print if args.print is not None else "receipt" in config.printers
+    with db.connection_context():
+        issued = documents.issue_ticket(None, args.code, printing=wanted)
+        outcome = printjobs.send_job(issued.job_id, config) if issued.job_id is not None else None
+    printed = outcome.ok if outcome is not None else False
+    ticket = issued.ticket
+    if args.json:
+        _print_json(_json_ticket(ticket, printed))
+    else:
+        print(_("Nomor antrian {code} ({service}); {ahead} orang menunggu di depan.").format(
+            code=ticket.code, service=ticket.service_name, ahead=ticket.ahead))
+    if outcome is not None and not outcome.ok:
+        raise outcome.as_error()
+    return EXIT_OK
+
+
+def _request_json(info):
+    from tui_kecamatan.core.requests import request_json
+
+    return request_json(info)
+
+
+def cmd_request(args) -> int:
+    from tui_kecamatan.core import requests
+
+    config = _config(args)
+    db = _open(config)
+    with db.connection_context():
+        if args.request_command == "new":
+            info = requests.create_request(
+                _cli_actor(), service_code=args.service, nik=args.nik, name=args.name, kk_number=args.kk or "",
+                phone=args.phone or "", channel=args.channel,
+            )
+            if args.json:
+                _print_json(_request_json(info))
+            else:
+                print(_("Permohonan {reg} ({service}) diterima atas nama {name}.").format(
+                    reg=info.reg_no, service=info.service_name, name=info.name))
+        elif args.request_command == "show":
+            detail = requests.get_request(args.reg_no)
+            info = detail.request
+            if args.json:
+                _print_json(_request_json(info))
+            else:
+                _print_request(detail)
+        else:
+            page = requests.search_requests(status=args.status, offset=0, limit=args.limit)
+            if args.json:
+                _print_json([_request_json(row) for row in page.rows])
+            else:
+                for row in page.rows:
+                    print(f"{row.reg_no}  {row.status_label:<18} {row.service_code:<17} {row.name}")
+                if page.total > len(page.rows):
+                    print(_("({n} dari {total} ditampilkan; pakai --limit)").format(n=len(page.rows), total=page.total))
+    return EXIT_OK
+
+
+def _print_request(detail) -> None:
+    from printing.text import format_date, format_datetime
+    from tui_kecamatan.core import clock
+
+    info = detail.request
+    lines = [
+        (_("No. registrasi"), info.reg_no),
+        (_("Layanan"), info.service_name),
+        (_("Pemohon"), info.name),
+        ("NIK", info.nik_masked),
+        (_("No. HP/WA"), info.phone or "-"),
+        (_("Status"), info.status_label + (" - " + _("Lewat target") if info.overdue else "")),
+        (_("Diterima"), format_datetime(info.created_at, clock.zone_abbreviation())),
+        (_("Target selesai"), format_date(info.due_date) if info.due_date else "-"),
+    ]
+    for label, value in lines:
+        print(f"{label:<15}: {value}")
+    print(_("Persyaratan:"))
+    for item in detail.items:
+        mark = "x" if item.checked else " "
+        print(f"  [{mark}] {item.text}" + (f" ({_('wajib')})" if item.mandatory else ""))
+
+
+def cmd_print(args) -> int:
+    from tui_kecamatan.core import documents, printjobs  # noqa: F401 - documents registers the A4 kinds
+
+    config = _config(args)
+    db = _open(config)
+    with db.connection_context():
+        if args.print_command == "test":
+            outcome = printjobs.print_test(config, _cli_actor(), printer=args.printer)
+            if not outcome.ok:
+                raise outcome.as_error()
+            print(outcome.message)
+            return EXIT_OK
+        outcomes = printjobs.retry_failed(config, _cli_actor())
+    if not outcomes:
+        print(_("Tidak ada cetakan yang gagal."))
+        return EXIT_OK
+    for outcome in outcomes:
+        print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
+    failed = [o for o in outcomes if not o.ok]
+    return EXIT_PRINT if failed else EXIT_OK
+
+
+def _cmd_mode(mode: str):
+    def run(args) -> int:
+        config = _config(args)
+        db = _open(config, create=False)
+        from tui_kecamatan.app import run_app
+
+        return run_app(config, db, mode=mode) or 0
+
+    return run
+
+
 # --- parser -------------------------------------------------------------------------------
 
 
@@ -288,6 +418,46 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--password-stdin", action="store_true")
     p.set_defaults(func=cmd_user)
 
+    p = sub.add_parser("ticket", parents=[common], help=_("ambil nomor antrian untuk layanan KODE"))
+    p.add_argument("code", metavar="KODE")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--print", dest="print", action="store_true", default=None, help=_("cetak tiket"))
+    group.add_argument("--no-print", dest="print", action="store_false", help=_("jangan cetak"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_ticket)
+
+    p = sub.add_parser("request", parents=[common], help=_("permohonan: new | show | list"))
+    reqs = p.add_subparsers(dest="request_command", parser_class=_Parser, metavar="new|show|list", required=True)
+    q = reqs.add_parser("new", parents=[common], help=_("catat permohonan baru"))
+    q.add_argument("--service", required=True, metavar="KODE")
+    q.add_argument("--nik", required=True)
+    q.add_argument("--name", required=True)
+    q.add_argument("--kk", default="")
+    q.add_argument("--phone", default="")
+    q.add_argument("--channel", default="walk_in", choices=["walk_in", "whatsapp"])
+    q.add_argument("--json", action="store_true")
+    q = reqs.add_parser("show", parents=[common], help=_("tampilkan satu permohonan"))
+    q.add_argument("reg_no", metavar="REG")
+    q.add_argument("--json", action="store_true")
+    q = reqs.add_parser("list", parents=[common], help=_("daftar permohonan"))
+    q.add_argument("--status", choices=["received", "incomplete", "complete", "processing", "ready",
+                                         "picked_up", "delivered", "cancelled", "rejected"])
+    q.add_argument("--limit", type=int, default=200)
+    q.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_request)
+
+    p = sub.add_parser("print", parents=[common], help=_("printer: test | retry"))
+    prints = p.add_subparsers(dest="print_command", parser_class=_Parser, metavar="test|retry", required=True)
+    q = prints.add_parser("test", parents=[common], help=_("cetak struk uji"))
+    q.add_argument("--printer", default="receipt", help=_("bagian [printers.NAMA], bawaan receipt"))
+    prints.add_parser("retry", parents=[common], help=_("cetak ulang pekerjaan yang gagal"))
+    p.set_defaults(func=cmd_print)
+
+    p = sub.add_parser("display", parents=[common], help=_("layar ruang tunggu"))
+    p.set_defaults(func=_cmd_mode("display"))
+    p = sub.add_parser("kiosk", parents=[common], help=_("anjungan ambil nomor antrian"))
+    p.set_defaults(func=_cmd_mode("kiosk"))
+
     p = sub.add_parser("backup", parents=[common], help=_("salin basis data ke berkas cadangan"))
     p.add_argument("file")
     p.set_defaults(func=cmd_backup)
@@ -303,13 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_demo)
 
-    for name, register in EXTRA_COMMANDS:
-        register(sub, common)
     return parser
-
-
-# Commands of later parts register here: (name, function(subparsers, common_parser)).
-EXTRA_COMMANDS: list[tuple[str, Callable]] = []
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,213 @@
+"""What the office prints, built from its records: the queue ticket, the request receipt, the
+checklist sheet and the proof of collection, each recorded as a print job in the transaction of
+the record it belongs to, then sent by `printjobs.send_job` outside any transaction.
+
+Importing this module registers the A4 documents and the A4 delivery with `core.printjobs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui_kecamatan.core import clock, office, pickup, printjobs, queue, requests
+from tui_kecamatan.core.accounts import Actor, Role, require
+from tui_kecamatan.core.queue import TicketInfo
+from tui_kecamatan.db.models import Staff, database
+from tui_kecamatan.errors import InvalidInput
+from tui_kecamatan.i18n import _
+
+MEDIA = ("receipt", "a4")
+
+
+@dataclass(frozen=True)
+class IssuedTicket:
+    ticket: TicketInfo
+    job_id: int | None  # None when the ticket was issued without printing
+
+
+def _office_name() -> str:
+    profile = office.get_profile()
+    return profile.name or (_("Kantor Kecamatan {name}").format(name=profile.kecamatan) if profile.kecamatan else _("Kantor Kecamatan"))
+
+
+def letterhead():
+    """The office profile as the A4 documents' letterhead."""
+    from printing.a4.data import OfficeLetterhead
+
+    profile = office.get_profile()
+    return OfficeLetterhead(
+        name=_office_name(), kecamatan=profile.kecamatan, kabupaten=profile.kabupaten, province=profile.province,
+        address=profile.address, phone=profile.phone, email=profile.email, opening_hours=profile.opening_hours,
+        zone=clock.zone_abbreviation(),
+    )
+
+
+def _staff_name(actor: Actor | None) -> str:
+    return actor.display_name if actor is not None and actor.id is not None else ""
+
+
+# --- queue tickets ----------------------------------------------------------------------------
+
+
+def _ticket_payload(ticket: TicketInfo) -> dict:
+    from printing.receipt import TicketSlip
+
+    profile = office.get_profile()
+    issued = clock.to_local(ticket.issued_at)
+    slip = TicketSlip(office=_office_name(), code=ticket.code, service=ticket.service_name,
+                      issued_at=issued.replace(tzinfo=None), zone=clock.zone_abbreviation(),
+                      ahead=ticket.ahead, address=profile.address)
+    return slip.to_payload()
+
+
+def issue_ticket(actor: Actor | None, service_code: str, *, urgent: bool = False, printing: bool = True) -> IssuedTicket:
+    """Issue a ticket and, when printing, record its print job in the same transaction: the
+    number is never lost, even if the printer then fails."""
+    with database.atomic():
+        ticket = queue.issue_ticket(actor, service_code, urgent=urgent)
+        job_id = None
+        if printing:
+            job_id = printjobs.record_job(actor, "ticket", _ticket_payload(ticket), ref_table="ticket", ref_id=ticket.id)
+    return IssuedTicket(ticket, job_id)
+
+
+def reprint_ticket(actor: Actor, ticket_id: int) -> int:
+    """Record another print of a ticket (Cetak ulang)."""
+    require(actor, Role.OPERATOR)
+    ticket = queue.ticket_info(ticket_id)
+    with database.atomic():
+        return printjobs.record_job(actor, "ticket", _ticket_payload(ticket), ref_table="ticket", ref_id=ticket.id)
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+def _check_media(media: str) -> str:
+    if media not in MEDIA:
+        raise InvalidInput(_("Pilih printer struk atau A4."))
+    return media
+
+
+def _creator_name(detail) -> str:
+    if detail.created_by:
+        staff = Staff.get_or_none(Staff.username == detail.created_by)
+        return (staff.full_name or staff.username) if staff else detail.created_by
+    return ""
+
+
+def _requirement_lines(detail):
+    from printing.a4.data import RequirementLine
+
+    return [RequirementLine(text=i.text, mandatory=i.mandatory, checked=i.checked, note=i.note) for i in detail.items]
+
+
+def request_receipt(actor: Actor, request_ref, media: str = "a4") -> int:
+    """Record the request receipt (tanda terima) on A4 or the receipt printer."""
+    require(actor, Role.OPERATOR)
+    media = _check_media(media)
+    detail = requests.get_request(request_ref)
+    info = detail.request
+    created = clock.to_local(info.created_at) if info.created_at.tzinfo is None else info.created_at
+    if media == "a4":
+        from printing.a4.data import RequestReceiptData
+
+        payload = {"office": letterhead().to_payload(), "data": RequestReceiptData(
+            reg_no=info.reg_no, service_name=info.service_name, applicant_name=info.name, nik_masked=info.nik_masked,
+            created_at=created.replace(tzinfo=None), kk_masked=detail.kk_masked, phone=info.phone, desa=info.desa,
+            channel_label=info.channel_label, due_date=info.due_date, requirements=_requirement_lines(detail),
+            status_label=info.status_label, staff_name=_creator_name(detail) or _staff_name(actor),
+        ).to_payload()}
+        kind = "receipt_a4"
+    else:
+        from printing.receipt import ReceiptSlip
+
+        profile = office.get_profile()
+        contact = " ".join(part for part in (profile.phone, profile.opening_hours) if part)
+        payload = ReceiptSlip(
+            office=_office_name(), reg_no=info.reg_no, service=info.service_name, name=info.name, nik=info.nik_masked,
+            received_at=created.replace(tzinfo=None), zone=clock.zone_abbreviation(), complete=not detail.missing,
+            missing=tuple(item.text for item in detail.missing), expected=info.due_date, contact=contact,
+        ).to_payload()
+        kind = "receipt_slip"
+    with database.atomic():
+        return printjobs.record_job(actor, kind, payload, printer=media, ref_table="request", ref_id=info.id)
+
+
+def checklist_sheet(actor: Actor, request_ref) -> int:
+    """Record the checklist sheet (daftar periksa berkas) on A4."""
+    from printing.a4.data import ChecklistSheetData
+
+    require(actor, Role.OPERATOR)
+    detail = requests.get_request(request_ref)
+    info = detail.request
+    created = clock.to_local(info.created_at) if info.created_at.tzinfo is None else info.created_at
+    payload = {"office": letterhead().to_payload(), "data": ChecklistSheetData(
+        reg_no=info.reg_no, service_name=info.service_name, applicant_name=info.name, nik_masked=info.nik_masked,
+        created_at=created.replace(tzinfo=None), requirements=_requirement_lines(detail),
+        staff_name=_staff_name(actor), kk_masked=detail.kk_masked, phone=info.phone, desa=info.desa,
+    ).to_payload()}
+    with database.atomic():
+        return printjobs.record_job(actor, "checklist_a4", payload, printer="a4", ref_table="request", ref_id=info.id)
+
+
+def pickup_proof(actor: Actor, reg_no: str, media: str = "receipt") -> int:
+    """Record the proof of collection (bukti pengambilan) for a collected request."""
+    require(actor, Role.OPERATOR)
+    media = _check_media(media)
+    done = pickup.pickup_info(reg_no)
+    at = done.at.replace(tzinfo=None)
+    if media == "a4":
+        from printing.a4.data import PickupProofData
+
+        payload = {"office": letterhead().to_payload(), "data": PickupProofData(
+            reg_no=done.reg_no, service_name=done.service_name, applicant_name=done.applicant_name,
+            nik_masked=done.applicant_nik_masked, collector_kind_label=done.collector_label,
+            collector_name=done.collector_name, collector_nik_masked=done.collector_nik_masked, at=at,
+            staff_name=done.staff_name, note=done.note, collector_kind=done.collector_kind,
+        ).to_payload()}
+        kind = "proof_a4"
+    else:
+        from printing.receipt import ProofSlip
+
+        payload = ProofSlip(
+            office=done.office_name or _office_name(), reg_no=done.reg_no, service=done.service_name,
+            name=done.applicant_name, nik=done.applicant_nik_masked, collector_kind=done.collector_kind,
+            collector_name=done.collector_name, collector_nik=done.collector_nik_masked, collected_at=at,
+            zone=clock.zone_abbreviation(), staff=done.staff_name, note=done.note,
+        ).to_payload()
+        kind = "proof_slip"
+    with database.atomic():
+        return printjobs.record_job(actor, kind, payload, printer=media, ref_table="request", ref_id=done.request_id)
+
+
+# --- A4 rendering and delivery, registered with the print jobs --------------------------------
+
+
+def _a4_renderer(document: str):
+    def render(payload: dict, settings):
+        from printing import a4
+
+        office_data = a4.OfficeLetterhead.from_payload(payload["office"])
+        data_class, build, prefix = {
+            "receipt": (a4.RequestReceiptData, a4.request_receipt_pdf, "tanda-terima"),
+            "checklist": (a4.ChecklistSheetData, a4.checklist_pdf, "daftar-periksa"),
+            "proof": (a4.PickupProofData, a4.pickup_proof_pdf, "bukti-pengambilan"),
+        }[document]
+        data = data_class.from_payload(payload["data"])
+        printed = clock.now_local().replace(tzinfo=None)
+        pdf = build(office_data, data, printed_at=printed)
+        return printjobs.Rendered(pdf, f"{prefix}-{getattr(data, 'reg_no', 'dokumen')}.pdf")
+
+    return render
+
+
+def _deliver_a4(data: bytes, settings, name: str) -> str:
+    from printing.a4 import deliver_pdf
+
+    return deliver_pdf(settings, data, name or "dokumen.pdf")
+
+
+printjobs.register_renderer("receipt_a4", _a4_renderer("receipt"), media="a4", label="Tanda terima (A4)")
+printjobs.register_renderer("checklist_a4", _a4_renderer("checklist"), media="a4", label="Daftar periksa berkas (A4)")
+printjobs.register_renderer("proof_a4", _a4_renderer("proof"), media="a4", label="Bukti pengambilan (A4)")
+printjobs.register_deliverer("a4", _deliver_a4)
