@@ -1,0 +1,73 @@
+"""The app's screens by name, imported only when first opened.
+
+To add a screen, add one line to SCREENS: the name the app and the keys use, and
+"module:Class" of a screen class that takes no arguments (an `OfficeScreen` subclass for the
+office screens), for example:
+
+    "queue": "tui_kecamatan.screens.queue:QueueScreen",
+
+F2 queue, F3 intake, F4 search, F5 pickup, F6 reports and F9 admin open these names; "board"
+and "kiosk" start `tui-kecamatan display` and `tui-kecamatan kiosk`. A name without an entry
+shows "<title> belum tersedia di versi ini." instead of opening anything.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from textual.screen import Screen
+
+from tui_kecamatan.i18n import _
+
+SCREENS: dict[str, str] = {
+    "setup": "tui_kecamatan.screens.setup:SetupScreen",
+    "login": "tui_kecamatan.screens.login:LoginScreen",
+    "home": "tui_kecamatan.screens.home:HomeScreen",
+    "queue": "tui_kecamatan.screens.queue:QueueScreen",
+    "board": "tui_kecamatan.screens.board:BoardScreen",
+    "kiosk": "tui_kecamatan.screens.kiosk:KioskScreen",
+    "intake": "tui_kecamatan.screens.intake:IntakeScreen",
+    "search": "tui_kecamatan.screens.search:SearchScreen",
+    "pickup": "tui_kecamatan.screens.pickup:PickupScreen",
+    "admin": "tui_kecamatan.screens.admin:AdminScreen",
+}
+
+# Titles in the source language; `title()` translates them when asked.
+TITLES: dict[str, str] = {
+    "setup": "Pengaturan awal",
+    "login": "Masuk",
+    "home": "Layar utama",
+    "queue": "Antrian",
+    "intake": "Permohonan baru",
+    "search": "Cari permohonan",
+    "pickup": "Pengambilan dokumen",
+    "reports": "Rekap",
+    "admin": "Admin",
+    "board": "Papan antrian",
+    "kiosk": "Kiosk antrian",
+}
+
+
+def title(name: str) -> str:
+    return _(TITLES.get(name, name))
+
+
+def is_available(name: str) -> bool:
+    return name in SCREENS
+
+
+def screen_class(name: str) -> type[Screen] | None:
+    """The screen class registered under `name`, or None when this version has none."""
+    target = SCREENS.get(name)
+    if target is None:
+        return None
+    module_name, _sep, class_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        # Only the screen's own module being absent means "not built"; a missing dependency
+        # inside it is a real error and is raised.
+        if exc.name != module_name:
+            raise
+        return None
+    return getattr(module, class_name)

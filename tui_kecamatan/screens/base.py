@@ -1,0 +1,232 @@
+"""The base classes of the app's screens: global keys, database work in thread workers, errors
+shown as one sentence, and refreshing when the database changed in any process.
+
+An office screen subclasses `OfficeScreen`, implements `refresh_data()` (start a `run_db` call
+and update its widgets in the callback), and gets the navigation keys, F1 help, the command
+palette entries for its own bindings, and a refresh whenever another counter changes something.
+The keys show in a `KeyBar` at the bottom, added when the screen composes no footer of its own.
+Borders in a screen's stylesheet use `$frame` (round; square on the Linux console; ascii when
+`ui.ascii_borders` is set): `border: $frame $primary;`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
+
+from peewee import DatabaseError, Model, Query
+from textual import events, on
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, get_current_worker
+
+from tui_kecamatan.core import accounts
+from tui_kecamatan.core.accounts import Role
+from tui_kecamatan.errors import AppError, DatabaseUnavailable
+from tui_kecamatan.i18n import _
+
+T = TypeVar("T")
+
+
+class DataChanged(Message):
+    """The database changed, in this process or another; screens refresh what they show."""
+
+    def __init__(self, generation: int) -> None:
+        super().__init__()
+        self.generation = generation
+
+
+@dataclass
+class _Outcome:
+    callback: Callable[[Any], None] | None
+    result: Any = None
+    error: AppError | None = None
+    on_error: Callable[[AppError], None] | None = None
+
+
+class _DbDone(Message):
+    """A database worker finished; carries its plain result back to the event loop."""
+
+    def __init__(self, outcome: _Outcome) -> None:
+        super().__init__()
+        self.outcome = outcome
+
+
+def _ensure_plain(result: object) -> None:
+    """Refuse lazy peewee objects: they would query the database from the event loop later."""
+    sample = result[0] if isinstance(result, (list, tuple)) and result else result
+    if isinstance(sample, (Query, Model)):
+        raise TypeError("run_db work must return plain data (dataclasses, tuples), not peewee objects")
+
+
+class AppScreen(Screen, inherit_bindings=False):
+    """Base of every screen of the app, the setup, login and lock screens included.
+
+    Textual's own screen keys are replaced by the same keys with Indonesian descriptions.
+    """
+
+    BINDINGS = [
+        Binding("f1", "help", _("Bantuan"), id="help"),
+        Binding("tab", "app.focus_next", _("Kolom berikutnya"), show=False),
+        Binding("shift+tab", "app.focus_previous", _("Kolom sebelumnya"), show=False),
+        Binding("ctrl+c", "screen.copy_text", _("Salin teks terpilih"), show=False),
+    ]
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._seen_generation = -1
+
+    @on(events.Mount)
+    def _add_keybar(self) -> None:
+        """Every screen shows its keys: a screen that composed no footer gets the KeyBar."""
+        from textual.widgets import Footer
+
+        from tui_kecamatan.widgets.keybar import KeyBar
+
+        if not self.query(KeyBar) and not self.query(Footer):
+            self.mount(KeyBar())
+
+    # --- database work ---------------------------------------------------------------------
+
+    def run_db(
+        self,
+        work: Callable[..., T],
+        *args: Any,
+        then: Callable[[T], None] | None = None,
+        failed: Callable[[AppError], None] | None = None,
+        group: str = "db",
+        exclusive: bool = False,
+        **kwargs: Any,
+    ) -> Worker:
+        """Run `work(*args, **kwargs)` in a thread worker inside `db.connection_context()`.
+
+        `work` returns plain data; `then(result)` runs on the event loop afterwards. An AppError
+        goes to `failed(exc)`, or is shown as a notification; SQLite failures become one
+        sentence too. Nothing is delivered once the screen is gone or the worker was replaced
+        (`exclusive=True` keeps only the newest call of a group, e.g. for refreshes).
+        """
+        database = self.app.database
+
+        def job() -> None:
+            worker = get_current_worker()
+            outcome = _Outcome(then, on_error=failed)
+            try:
+                with database.connection_context():
+                    outcome.result = work(*args, **kwargs)
+                _ensure_plain(outcome.result)
+            except AppError as exc:
+                outcome.error = exc
+            except (DatabaseError, sqlite3.Error) as exc:
+                from tui_kecamatan.db.connection import explain
+
+                outcome.error = DatabaseUnavailable(explain(exc, database.database))
+            if not worker.is_cancelled:
+                self.post_message(_DbDone(outcome))
+
+        return self.run_worker(job, thread=True, group=group, exclusive=exclusive)
+
+    @on(_DbDone)
+    def _deliver(self, message: _DbDone) -> None:
+        message.stop()
+        outcome = message.outcome
+        if outcome.error is not None:
+            if outcome.on_error is not None:
+                outcome.on_error(outcome.error)
+            else:
+                self.show_error(outcome.error)
+        elif outcome.callback is not None:
+            outcome.callback(outcome.result)
+
+    def show_error(self, exc: AppError | str) -> None:
+        """One sentence in an error notification, shown literally."""
+        self.notify(str(exc), severity="error", markup=False, timeout=8)
+
+    # --- refreshing ------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        """Load what the screen shows; called when it is first shown, after a change in the
+        database, and when it comes back to the top with changes it missed. Screens that show
+        database figures override it."""
+
+    @on(events.ScreenResume)
+    def _refresh_on_resume(self) -> None:
+        generation = getattr(self.app, "data_generation", 0)
+        if generation != self._seen_generation:
+            self._seen_generation = generation
+            self.refresh_data()
+
+    @on(DataChanged)
+    def _refresh_on_change(self, message: DataChanged) -> None:
+        self._seen_generation = message.generation
+        self.refresh_data()
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui_kecamatan.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen.for_screen(self))
+
+
+class OfficeScreen(AppScreen):
+    """Base of the screens behind the login: navigation keys, Esc back, and switching staff."""
+
+    BINDINGS = [
+        Binding("f2", "open('queue')", _("Antrian"), id="queue"),
+        Binding("f3", "open('intake')", _("Permohonan baru"), id="intake"),
+        Binding("f4", "open('search')", _("Cari"), id="search"),
+        Binding("f5", "open('pickup')", _("Pengambilan"), id="pickup"),
+        Binding("f6", "open('reports')", _("Rekap"), id="reports"),
+        Binding("f9", "open('admin')", _("Admin"), id="admin"),
+        # For other roles F9 answers with a sentence instead of doing nothing.
+        Binding("f9", "refuse_admin", _("Admin (khusus admin)"), show=False),
+        Binding("escape", "back", _("Kembali"), id="back"),
+        Binding("ctrl+o", "logout", _("Ganti petugas"), show=False, id="logout"),
+        Binding("f12", "lock", _("Kunci layar"), show=False, id="lock"),
+    ]
+
+    # The registry name of this screen, so its own key does not open it a second time.
+    SCREEN_NAME = ""
+
+    @property
+    def actor(self) -> accounts.Actor | None:
+        return self.app.actor
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        actor = self.app.actor
+        is_admin = actor is not None and actor.can(Role.ADMIN)
+        if action == "open" and self.SCREEN_NAME and parameters == (self.SCREEN_NAME,):
+            return False  # the screen's own key is left out of its footer
+        if action == "open" and parameters == ("admin",):
+            return is_admin
+        if action == "refuse_admin":
+            return not is_admin
+        if action == "back":
+            return self.app.can_go_back(self)
+        return True
+
+    def has_unsaved_changes(self) -> bool:
+        """Forms return True while they hold typed data that leaving would lose."""
+        return False
+
+    def action_open(self, name: str) -> None:
+        if name == self.SCREEN_NAME:
+            return
+        self.app.open_screen(name)
+
+    def action_refuse_admin(self) -> None:
+        try:
+            accounts.require(self.app.actor, Role.ADMIN)
+        except AppError as exc:
+            self.show_error(exc)
+
+    def action_back(self) -> None:
+        self.app.go_back(self)
+
+    def action_logout(self) -> None:
+        self.app.logout()
+
+    def action_lock(self) -> None:
+        self.app.lock()

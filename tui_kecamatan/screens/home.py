@@ -1,0 +1,153 @@
+"""The home screen after login: today's queue per service, requests by status and arrivals per
+hour, refreshed whenever any counter changes something."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widgets import Sparkline, Static
+
+from printing.text import DAY_NAMES, format_date_short
+from tui_kecamatan.core import clock, office, stats
+from tui_kecamatan.i18n import _
+from tui_kecamatan.screens.base import OfficeScreen
+from tui_kecamatan.widgets.keybar import KeyBar
+from tui_kecamatan.widgets.plain_table import Column, PlainTable
+
+
+def format_header_time(moment: datetime) -> str:
+    """'Sabtu, 28 Nov 2026 09:15 WIB' for a local time."""
+    return f"{DAY_NAMES[moment.weekday()]}, {format_date_short(moment.date())} {moment:%H:%M} {clock.zone_abbreviation()}".rstrip()
+
+
+def _load() -> tuple[office.Profile, stats.HomeFigures]:
+    return office.get_profile(), stats.home_figures(clock.today())
+
+
+def short_service_name(name: str) -> str:
+    """Service names without the words every certificate shares, so the three moves differ
+    in a narrow column: "Surat keterangan pindah keluar" -> "SK pindah keluar"."""
+    prefix = "surat keterangan "
+    return "SK " + name[len(prefix):] if name.lower().startswith(prefix) else name
+
+
+def _count(value: int, style: str = "") -> Content:
+    return Content.styled(str(value), style) if style and value else Content(str(value))
+
+
+class HomeScreen(OfficeScreen):
+    CSS_PATH = "home.tcss"
+    SCREEN_NAME = "home"
+    TITLE = _("Layar utama")
+    HELP = _("Angka hari ini: nomor antrian per layanan, permohonan menurut status, dan kedatangan "
+             "per jam. Angka diperbarui sendiri ketika loket lain bekerja. Pilih pekerjaan dengan "
+             "tombol F di bawah, atau Ctrl+P untuk mencari perintah.")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.figures: stats.HomeFigures | None = None
+        self.profile: office.Profile | None = None
+        self._shown_minute = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="home-header"):
+            yield Static("", id="home-office", markup=False)
+            yield Static("", id="home-time", markup=False)
+        yield Static("", id="home-staff")
+        with Horizontal(id="home-body"):
+            with Vertical(id="home-left"):
+                with Vertical(classes="panel", id="home-queue") as panel:
+                    panel.border_title = _("Antrian hari ini")
+                    yield PlainTable(
+                        [Column(_("Layanan")), Column(_("Tunggu"), 7, "right"), Column(_("Selesai"), 7, "right")],
+                        id="home-services",
+                    )
+                with Vertical(classes="panel", id="home-arrivals") as panel:
+                    panel.border_title = _("Kedatangan per jam")
+                    yield Sparkline([], id="home-sparkline")
+                    yield Static("", id="home-hours", markup=False)
+                    yield Static("", id="home-arrivals-summary", markup=False)
+            with Vertical(classes="panel", id="home-requests") as panel:
+                panel.border_title = _("Permohonan")
+                yield PlainTable([Column(_("Status")), Column(_("Jumlah"), 6, "right")], show_header=False,
+                                 id="home-request-table")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self._show_staff()
+        self._tick()
+        self.set_interval(5, self._tick)
+
+    def _tick(self) -> None:
+        """Keep the clock to the minute; a new day reloads the figures."""
+        now = clock.now_local()
+        minute = format_header_time(now)
+        if minute == self._shown_minute:
+            return
+        self._shown_minute = minute
+        self.query_one("#home-time", Static).update(minute)
+        if self.figures is not None and self.figures.day != now.date():
+            self.refresh_data()
+
+    def _show_staff(self) -> None:
+        actor = self.app.actor
+        if actor is None:
+            return
+        line = Content.assemble(
+            _("Petugas: "),
+            (actor.display_name, "bold"),
+            f" ({actor.role.label}) - ",
+            (_("Loket {n}").format(n=self.app.counter_number), "bold"),
+        )
+        self.query_one("#home-staff", Static).update(line)
+
+    def refresh_data(self) -> None:
+        self.run_db(_load, then=self._show, group="home", exclusive=True)
+
+    def _show(self, data: tuple[office.Profile, stats.HomeFigures]) -> None:
+        self.profile, self.figures = data
+        figures = self.figures
+        self.query_one("#home-office", Static).update(self.profile.name or _("Kantor kecamatan"))
+        suspended = _("ditunda")
+        rows = []
+        for line in figures.services:
+            name = Content.assemble((line.prefix, "bold"), " ", short_service_name(line.name))
+            if line.suspended and not line.waiting:
+                waiting = Content.styled(suspended, "$warning")
+            else:
+                waiting = _count(line.waiting, "$warning" if line.suspended else "")
+            rows.append((name, waiting, Content(str(line.done))))
+        total = (_("Jumlah"), str(sum(s.waiting for s in figures.services)), str(sum(s.done for s in figures.services)))
+        self.query_one("#home-services", PlainTable).set_rows(rows, footer=total)
+        self.query_one("#home-request-table", PlainTable).set_rows([
+            (_("Diterima"), _count(figures.received)),
+            (_("Berkas kurang"), _count(figures.incomplete, "$warning")),
+            (_("Berkas lengkap"), _count(figures.complete)),
+            (_("Diproses"), _count(figures.processing)),
+            (_("Siap diambil"), _count(figures.ready, "bold $success")),
+            (_("Lewat target"), _count(figures.overdue, "bold $error")),
+            (_("Diambil hari ini"), _count(figures.picked_up_today)),
+        ])
+        self._show_arrivals(figures)
+
+    def _show_arrivals(self, figures: stats.HomeFigures) -> None:
+        hours = len(figures.arrivals)
+        per_hour = 3 if hours <= 13 else 2 if hours <= 20 else 1
+        sparkline = self.query_one("#home-sparkline", Sparkline)
+        sparkline.styles.width = hours * per_hour
+        sparkline.data = [count for count in figures.arrivals for _i in range(per_hour)]
+        step = 1 if per_hour == 3 else 2 if per_hour == 2 else 3
+        labels = "".join(
+            f"{figures.first_hour + index:02d}".ljust(per_hour * step) for index in range(0, hours, step)
+        )
+        self.query_one("#home-hours", Static).update(labels.rstrip())
+        busiest = figures.busiest_hour
+        if busiest is None:
+            summary = _("Belum ada nomor antrian hari ini.")
+        else:
+            summary = _("{n} nomor hari ini; tersibuk pukul {hour:02d}.00 ({peak}).").format(
+                n=figures.tickets_today, hour=busiest, peak=max(figures.arrivals))
+        self.query_one("#home-arrivals-summary", Static).update(summary)

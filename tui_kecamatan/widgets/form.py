@@ -1,0 +1,129 @@
+"""One-line form rows (label + compact input) and a validator that reuses core's checks, so a
+field shows, as it is typed, the same sentence core would refuse it with."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual.actions import SkipAction
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Input, Label, Static
+
+from tui_kecamatan.errors import AppError
+
+
+class CoreCheck(Validator):
+    """Validate with a core function that raises an AppError (InvalidInput) on a bad value."""
+
+    def __init__(self, check: Callable[[str], object]) -> None:
+        super().__init__()
+        self.check = check
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            self.check(value)
+        except AppError as exc:
+            return self.failure(str(exc), value)
+        return self.success()
+
+
+class FormRow(Horizontal):
+    """A label and its input on one line; the label lights up while the input has focus."""
+
+    DEFAULT_CSS = """
+    FormRow {
+        height: 1;
+        width: 1fr;
+    }
+    FormRow > Label {
+        width: 20;
+        color: $text-muted;
+    }
+    FormRow.-focused > Label {
+        color: $accent;
+        text-style: bold;
+    }
+    FormRow > Input {
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, label: str, field: Input, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.field = field
+        field.compact = True
+
+    def compose(self):
+        yield Label(self.label, markup=False)
+        yield self.field
+
+    # Tracked by events rather than :focus-within, which can stay on a row focus has left.
+    def on_descendant_focus(self) -> None:
+        self.add_class("-focused")
+
+    def on_descendant_blur(self) -> None:
+        self.remove_class("-focused")
+
+
+class FormMessage(Static):
+    """The one sentence a form shows under its fields: a validation problem or core's refusal."""
+
+    DEFAULT_CSS = """
+    FormMessage {
+        height: auto;
+        min-height: 1;
+        color: $text-muted;
+    }
+    FormMessage.-error {
+        color: $error;
+        text-style: bold;
+    }
+    FormMessage.-busy {
+        color: $warning;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+
+    def show(self, text: str, kind: str = "info") -> None:
+        """Show `text` literally; kind is "info", "error" or "busy"."""
+        self.set_class(kind == "error", "-error")
+        self.set_class(kind == "busy", "-busy")
+        self.update(text)
+
+    def clear(self) -> None:
+        self.show("")
+
+
+def first_failure(field: Input) -> str | None:
+    """Validate `field` now; return the first failure's sentence, or None when it is valid."""
+    result = field.validate(field.value)
+    if result is None or result.is_valid:
+        return None
+    return result.failure_descriptions[0] if result.failure_descriptions else ""
+
+
+def _shown(widget) -> bool:
+    return all(node.display for node in widget.ancestors_with_self if hasattr(node, "display"))
+
+
+def advance_or_submit(screen: Screen) -> None:
+    """Enter in a form of FormRows: focus the next field, or submit the last one.
+
+    Screens bind it as a priority Enter binding, so the focus moves before the app hands the
+    next keys on: a fast typist or a barcode scanner's Enter never spills text into the field
+    just left. The last field is submitted after the keys it still has queued.
+    """
+    focused = screen.focused
+    if not isinstance(focused, Input) or not isinstance(focused.parent, FormRow):
+        raise SkipAction()
+    fields = [row.field for row in screen.query(FormRow) if _shown(row) and not row.field.disabled]
+    index = fields.index(focused) if focused in fields else len(fields) - 1
+    if index + 1 < len(fields):
+        screen.set_focus(fields[index + 1])
+    else:
+        focused.call_later(focused.action_submit)
