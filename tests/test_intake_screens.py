@@ -1,0 +1,430 @@
+"""The intake (F3), checklist and contact-back screens as a person at the desk uses them at 80x24:
+numbers checked as typed, refusals that save nothing, a saved request with its registration
+number, receipt and checklist, the WhatsApp message for missing requirements, and people's text
+shown literally."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Select
+
+from printing.settings import PrinterSettings
+from tests.conftest import HOSTILE_NAMES
+from tui_kecamatan.app import KecamatanApp
+from tui_kecamatan.config import Config
+from tui_kecamatan.core import clock, office, queue, requests
+from tui_kecamatan.core.text import clean_name
+from tui_kecamatan.db.models import Citizen, Contact, PrintJob, Request, RequestItem
+from tui_kecamatan.screens.checklist import ChecklistScreen, ChecklistView
+from tui_kecamatan.screens.confirm import ConfirmScreen
+from tui_kecamatan.screens.contact import ContactScreen
+from tui_kecamatan.screens.home import HomeScreen
+from tui_kecamatan.screens.intake import IntakeScreen
+from tui_kecamatan.screens.reason import ReasonScreen
+from tui_kecamatan.screens.request_detail import RequestDetailScreen
+from tui_kecamatan.screens.request_print import MediaChoiceScreen
+
+WIB = timezone(timedelta(hours=7))
+NOW = datetime(2026, 11, 28, 9, 15, tzinfo=WIB)  # a Saturday morning
+OFFICE = office.ProfileInput(name="Kantor Kecamatan Pasar Kemis", kecamatan="Pasar Kemis",
+                             kabupaten="Kabupaten Tangerang", address="Jl. Raya Pasar Kemis No. 1",
+                             phone="(021) 5921234")
+NIK = "3603015501900002"  # Banten, a woman born 15-01-1990
+KK = "3603012005150003"
+PHONE = "0812-3456-7890"
+E164 = "+6281234567890"
+
+
+# --- helpers (the detail and snapshot tests use them too) --------------------------------------
+
+
+def printers(folder: Path) -> dict[str, PrinterSettings]:
+    """A receipt printer appending its bytes to a file and an A4 printer saving PDFs in a folder."""
+    return {
+        "receipt": PrinterSettings(name="receipt", kind="file", path=str(folder / "struk.bin")),
+        "a4": PrinterSettings(name="a4", kind="folder", path=str(folder / "a4")),
+    }
+
+
+def make_app(db, actor, folder: Path | None = None, counter: int = 1) -> KecamatanApp:
+    config = Config(idle_lock_minutes=0, counter=counter, printers=printers(folder) if folder else {})
+    return KecamatanApp(config, db, actor=actor)
+
+
+def screen_text(app) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def wait_for(pilot, condition, timeout: float = 20.0, what: str = "condition") -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}\n{screen_text(pilot.app)}")
+        await pilot.pause(0.05)
+
+
+async def wait_text(pilot, text: str, timeout: float = 20.0) -> None:
+    await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, repr(text))
+
+
+async def wait_notified(pilot, text: str, timeout: float = 20.0) -> None:
+    """Wait for a notification containing `text` (a toast may wrap a long sentence)."""
+    await wait_for(pilot, lambda: any(text in n.message or text in n.title for n in pilot.app._notifications),
+                   timeout, f"notification {text!r}")
+
+
+async def wait_screen(pilot, kind: type, what: str = ""):
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind), what=what or kind.__name__)
+    return pilot.app.screen
+
+
+async def at_home(pilot) -> HomeScreen:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen) and pilot.app.screen.figures is not None,
+                   what="home")
+    return pilot.app.screen
+
+
+async def open_intake(pilot) -> IntakeScreen:
+    await at_home(pilot)
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen) and pilot.app.screen.choices is not None,
+                   what="intake form")
+    return pilot.app.screen
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+async def choose_service(pilot, code: str) -> None:
+    select = pilot.app.screen.query_one("#intake-service", Select)
+    select.value = code
+    await pilot.pause()
+
+
+def hint(app, row: str) -> str:
+    return str(app.screen.query_one(f"#{row} .hint").render())
+
+
+def new_request(actor, name: str = "Siti Aminah", *, service: str = "KK", phone: str = PHONE, nik: str = NIK):
+    return requests.create_request(actor, service_code=service, nik=nik, name=name, kk_number=KK, phone=phone)
+
+
+@pytest.fixture
+def office_ready(db, admin, operator):
+    clock.set_now(lambda: NOW)
+    office.save_profile(admin, OFFICE)
+    return db
+
+
+# --- intake -------------------------------------------------------------------------------------
+
+
+async def test_numbers_are_checked_as_typed_and_a_bad_nik_saves_nothing(office_ready, operator):
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_intake(pilot)
+        await choose_service(pilot, "KK")
+        await wait_text(pilot, "No. KK *")  # the service needs the KK number
+        await type_into(pilot, "#intake-nik", "3603")
+        assert hint(app, "row-nik") == "4/16 angka"
+        await pilot.press(*"019901900002")  # day 99 cannot be a birth day
+        await wait_text(pilot, "Tanggal lahir dalam NIK tidak valid")
+        await type_into(pilot, "#intake-name", "Siti Aminah")
+        await type_into(pilot, "#intake-kk", KK)
+        assert hint(app, "row-kk") == "✓ nomor KK sah"
+        await type_into(pilot, "#intake-phone", "0812-34")
+        await wait_text(pilot, "Nomor HP 0812-34 tidak valid")
+        await pilot.press("ctrl+s")
+        message = str(app.screen.query_one("#intake-message").render())
+        assert message == "Belum disimpan: perbaiki isian NIK."
+        assert hint(app, "row-nik").startswith("Tanggal lahir dalam NIK tidak valid")
+        assert app.focused.id == "intake-nik"
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, IntakeScreen)
+    assert Request.select().count() == 0 and Citizen.select().count() == 0
+
+
+async def test_a_missing_name_and_a_bad_phone_are_refused_on_saving(office_ready, operator):
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_intake(pilot)
+        await choose_service(pilot, "PINDAH_DATANG")  # no KK number needed
+        await wait_text(pilot, "tidak wajib untuk layanan ini")
+        await type_into(pilot, "#intake-nik", NIK)
+        await wait_text(pilot, "✓ perempuan, lahir 15-01-1990")
+        await pilot.press("ctrl+s")
+        await wait_text(pilot, "Nama pemohon wajib diisi.")
+        assert app.focused.id == "intake-name"
+        await pilot.press(*"Siti Aminah")
+        await type_into(pilot, "#intake-phone", "021-5921234")  # a landline
+        await pilot.press("ctrl+s")
+        await wait_text(pilot, "Belum disimpan: perbaiki isian No. HP/WA.")
+        assert "bukan nomor HP" in hint(app, "row-phone")
+        assert app.focused.id == "intake-phone"
+    assert Request.select().count() == 0
+
+
+async def test_core_refuses_a_suspended_service_and_nothing_is_saved(office_ready, operator):
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_intake(pilot)
+        await choose_service(pilot, "REKAM")
+        await wait_text(pilot, "Ditunda: Perekaman KTP-el ditunda kecuali mendesak")
+        await wait_text(pilot, "Mendesak")
+        screen = app.screen
+        screen.query_one("#intake-nik", Input).value = NIK
+        screen.query_one("#intake-name", Input).value = "Siti Aminah"
+        screen.query_one("#intake-kk", Input).value = KK
+        await pilot.press("ctrl+s")
+        await wait_text(pilot, "Layanan Perekaman KTP-el sedang ditunda")
+        await pilot.click("#intake-urgent")  # an operator may not pass it as urgent either
+        await pilot.press("ctrl+s")
+        await wait_text(pilot, "Hanya supervisor yang dapat menerima permohonan mendesak")
+        assert isinstance(app.screen, IntakeScreen)
+    assert Request.select().count() == 0
+
+
+async def test_a_valid_request_is_saved_linked_to_the_ticket_and_its_receipt_printed(office_ready, operator, tmp_path):
+    ticket = queue.issue_ticket(None, "KK")
+    queue.call_next(operator, 1)
+    app = make_app(office_ready, operator, tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_intake(pilot)
+        await wait_text(pilot, f"tiket: {ticket.code} (Loket 1)")
+        assert screen.query_one("#intake-service", Select).value == "KK"  # the ticket's service
+        await type_into(pilot, "#intake-nik", NIK)
+        await pilot.press("enter", *"Siti Aminah", "enter", *KK, "enter", *PHONE)
+        await wait_text(pilot, "✓ +62 812-3456-7890")
+        await pilot.click("#channel-whatsapp")
+        await pilot.press("ctrl+s")
+        dialog = await wait_screen(pilot, MediaChoiceScreen, "the saved dialog")
+        row = Request.get()
+        assert row.reg_no == "20261128-0001"
+        await wait_text(pilot, "No. registrasi: 20261128-0001")
+        question = str(dialog.query_one("#media-question").render())
+        assert question == "Permohonan Cetak KK atas nama Siti Aminah tersimpan. Cetak tanda terima?"
+        await pilot.press("a")
+        checklist = await wait_screen(pilot, ChecklistScreen, "the checklist after saving")
+        await wait_text(pilot, "Daftar periksa berkas - 20261128-0001 Cetak KK")
+        assert isinstance(app.screen_stack[-2], RequestDetailScreen)
+        await wait_for(pilot, lambda: PrintJob.select().where(PrintJob.status == "printed").count() == 1,
+                       what="the receipt printed")
+        assert checklist.detail.request.reg_no == row.reg_no
+        await pilot.press("escape")
+        await wait_screen(pilot, RequestDetailScreen, "the new request's detail")
+        await pilot.press("escape")
+        await at_home(pilot)
+    row = Request.get()
+    assert (row.nik, row.name, row.kk_number, row.phone, row.channel) == (NIK, "Siti Aminah", KK, E164, "whatsapp")
+    assert row.ticket_id == ticket.id and row.counter.number == 1 and row.created_by.username == "wahyu"
+    assert RequestItem.select().where(RequestItem.request == row.id).count() == 4
+    assert (tmp_path / "a4" / "tanda-terima-20261128-0001.pdf").read_bytes().startswith(b"%PDF")
+
+
+async def test_the_receipt_can_go_to_the_receipt_printer_or_nowhere(office_ready, operator, tmp_path):
+    app = make_app(office_ready, operator, tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        for name, key in (("Siti Aminah", "s"), ("Budi Santoso", "n")):
+            screen = await open_intake(pilot)
+            await choose_service(pilot, "PINDAH_DATANG")
+            screen.query_one("#intake-nik", Input).value = NIK if key == "s" else "3603011203850001"
+            screen.query_one("#intake-name", Input).value = name
+            await pilot.press("ctrl+s")
+            await wait_screen(pilot, MediaChoiceScreen)
+            await pilot.press(key)
+            await wait_screen(pilot, ChecklistScreen)
+            await pilot.press("escape")
+            await wait_screen(pilot, RequestDetailScreen)
+            await pilot.press("escape")
+        await wait_for(pilot, lambda: (tmp_path / "struk.bin").exists() and PrintJob.select().count() == 1,
+                       what="one receipt slip")
+    assert b"20261128-0001" in (tmp_path / "struk.bin").read_bytes()
+    assert PrintJob.get().kind == "receipt_slip" and Request.select().count() == 2
+
+
+async def test_a_supervisor_takes_an_urgent_request_for_a_suspended_service(office_ready, supervisor):
+    app = make_app(office_ready, supervisor, counter=5)  # a station whose counter is not set up
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_intake(pilot)
+        assert "tiket:" not in screen_text(app)
+        await choose_service(pilot, "REKAM")
+        screen.query_one("#intake-nik", Input).value = NIK
+        screen.query_one("#intake-name", Input).value = "Siti Aminah"
+        screen.query_one("#intake-kk", Input).value = KK
+        await pilot.click("#intake-urgent")
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, MediaChoiceScreen)
+    row = Request.get()
+    assert row.service.code == "REKAM" and row.counter is None and row.ticket is None
+
+
+async def test_a_nik_seen_before_fills_in_what_the_office_knows(office_ready, operator):
+    requests.create_request(operator, service_code="KK", nik=NIK, name="Siti Aminah", kk_number=KK, phone=PHONE)
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_intake(pilot)
+        await type_into(pilot, "#intake-nik", NIK)
+        await wait_for(pilot, lambda: screen.query_one("#intake-name", Input).value == "Siti Aminah", what="name")
+        assert screen.query_one("#intake-kk", Input).value == KK
+        assert screen.query_one("#intake-phone", Input).value == "+62 812-3456-7890"
+        await wait_text(pilot, "NIK ini pernah datang")
+
+
+async def test_escape_with_typed_fields_asks_before_leaving(office_ready, operator):
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_intake(pilot)
+        assert "esc Batal" in screen_text(app)
+        await type_into(pilot, "#intake-name", "Siti")
+        await pilot.press("escape")
+        await wait_screen(pilot, ConfirmScreen)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert screen.query_one("#intake-name", Input).value == "Siti"
+        await pilot.press("escape")
+        await wait_screen(pilot, ConfirmScreen)
+        await pilot.press("y")
+        await at_home(pilot)
+
+
+@pytest.mark.parametrize("hostile", [HOSTILE_NAMES[0], HOSTILE_NAMES[1], HOSTILE_NAMES[3], HOSTILE_NAMES[4]])
+async def test_hostile_names_are_taken_and_shown_literally(office_ready, operator, hostile):
+    shown = clean_name(hostile)
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_intake(pilot)
+        await choose_service(pilot, "PINDAH_DATANG")
+        screen.query_one("#intake-nik", Input).value = NIK
+        screen.query_one("#intake-name", Input).value = hostile
+        await pilot.press("ctrl+s")
+        dialog = await wait_screen(pilot, MediaChoiceScreen)
+        question = str(dialog.query_one("#media-question").render())
+        assert f"atas nama {shown} tersimpan" in question
+        await pilot.press("n")
+        await wait_screen(pilot, ChecklistScreen)
+        await wait_text(pilot, f"Pemohon: {shown}")
+        assert app.is_running
+    assert Request.get().name == shown
+
+
+# --- checklist and contact ----------------------------------------------------------------------
+
+
+async def open_checklist(pilot, ref) -> ChecklistScreen:
+    await at_home(pilot)
+    pilot.app.push_screen(ChecklistScreen(ref))
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChecklistScreen) and pilot.app.screen.detail is not None,
+                   what="checklist")
+    return pilot.app.screen
+
+
+async def test_incomplete_checklist_offers_the_whatsapp_message_then_completes_later(office_ready, operator):
+    info = new_request(operator)
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_checklist(pilot, info.reg_no)
+        text = screen_text(app)
+        assert "Daftar periksa berkas - 20261128-0001 Cetak KK" in text
+        assert "[ ] KK lama (asli) atau KK yang rusak" in text and "wajib" in text
+        await pilot.press("space")  # KK lama
+        await pilot.press("down", "down", "e")  # a note on "KTP-el pemohon", left unchecked
+        await wait_screen(pilot, ReasonScreen, "the note dialog")
+        await pilot.press(*"dibawa besok", "enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await wait_text(pilot, "catatan: dibawa besok")
+        assert "(belum disimpan)" in screen_text(app)
+        await pilot.press("ctrl+s")
+        confirm = await wait_screen(pilot, ConfirmScreen, "the offer to contact")
+        assert "Berkas kurang: 1. Hubungi pemohon lewat WhatsApp?" in screen_text(app)
+        assert Request.get().status == "incomplete"
+        await pilot.press("y")
+        dialog = await wait_screen(pilot, ContactScreen, "the contact dialog")
+        assert confirm is not app.screen
+        draft = dialog.draft
+        assert "1. KTP-el pemohon" in draft.text and "KK lama" not in draft.text
+        assert NIK not in draft.text and NIK not in screen_text(app)
+        assert app.clipboard == draft.text  # copied with OSC 52
+        text = screen_text(app)
+        assert "Kepada: +62 812-3456-7890 (Siti Aminah)" in text
+        assert "https://wa.me/6281234567890?text=" in text
+        assert Contact.select().count() == 0  # nothing recorded before the operator says so
+        await pilot.press("s")
+        await wait_for(pilot, lambda: Contact.select().count() == 1, what="the contact recorded")
+        await wait_notified(pilot, "Kontak tercatat: Pemohon dihubungi: berkas kurang.")
+        contact = Contact.get()
+        assert (contact.kind, contact.phone, contact.message, contact.staff.username) == ("missing", E164, draft.text, "wahyu")
+
+        # The citizen comes back with the missing document.
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.press("space")
+        await wait_text(pilot, "Berkas lengkap.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: Request.get().status == "complete", what="complete")
+        await wait_text(pilot, "Tersimpan: Berkas lengkap")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, ChecklistScreen)  # nothing to contact about now
+    items = {item.text: (item.checked, item.note) for item in RequestItem.select()}
+    assert items["KTP-el pemohon"] == (True, "dibawa besok")
+    assert items["KK lama (asli) atau KK yang rusak"] == (True, "")
+
+
+async def test_without_a_phone_the_message_is_for_a_telephone_call_and_nothing_is_recorded(office_ready, operator):
+    info = new_request(operator, phone="")
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_checklist(pilot, info.reg_no)
+        await pilot.press("space", "ctrl+s")
+        await wait_text(pilot, "Pemohon tidak mencantumkan nomor HP/WA")
+        assert Request.get().status == "incomplete"
+        assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("h")
+        dialog = await wait_screen(pilot, ContactScreen)
+        await wait_text(pilot, "lewat telepon")
+        assert "wa.me" not in screen_text(app) and "1. KTP-el pemohon" in dialog.draft.text
+        await pilot.press("s")  # unavailable without a number
+        await pilot.pause(0.2)
+        assert app.screen is dialog
+        await pilot.press("escape")
+        await wait_screen(pilot, ChecklistScreen)
+    assert Contact.select().count() == 0
+
+
+async def test_unsaved_ticks_are_confirmed_before_leaving_and_the_sheet_prints(office_ready, operator, tmp_path):
+    info = new_request(operator)
+    app = make_app(office_ready, operator, tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_checklist(pilot, info.reg_no)
+        await pilot.press("space", "l")
+        await wait_text(pilot, "Simpan daftar periksa dulu")
+        await pilot.press("escape")
+        await wait_screen(pilot, ConfirmScreen)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await pilot.press("space", "l")  # back as it was saved: the sheet can print
+        await wait_for(pilot, lambda: (tmp_path / "a4" / "daftar-periksa-20261128-0001.pdf").exists(),
+                       what="the checklist sheet")
+        await pilot.press("escape")
+        await at_home(pilot)
+    assert PrintJob.get().kind == "checklist_a4" and Request.get().status == "received"
+
+
+async def test_a_processed_request_shows_its_checklist_read_only(office_ready, operator):
+    info = new_request(operator)
+    requests.save_checklist(operator, info.id, [(item.id, True, "") for item in requests.items_of(info.id)])
+    requests.start_processing(operator, info.id)
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_checklist(pilot, info.id)
+        await wait_text(pilot, "daftar periksa hanya dapat dilihat")
+        await pilot.press("down", "space", "ctrl+s")
+        await pilot.pause(0.2)
+        assert all(line.checked for line in screen.query_one(ChecklistView).lines)
+    assert Request.get().status == "processing"

@@ -1,0 +1,425 @@
+"""A new request (permohonan baru, F3): the applicant's numbers checked as they are typed, a NIK seen
+before filling in what the office knows, the ticket served at this counter linked, and after saving
+the registration number, the receipt and the checklist."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
+
+from tui_kecamatan.core import queue, requests, services, validation
+from tui_kecamatan.core.queue import TicketInfo
+from tui_kecamatan.core.requests import CitizenInfo, RequestInfo
+from tui_kecamatan.core.services import ServiceInfo
+from tui_kecamatan.core.text import NAME_MAX, clean_name
+from tui_kecamatan.errors import AppError, InvalidInput, NotFound
+from tui_kecamatan.i18n import _
+from tui_kecamatan.screens.base import OfficeScreen
+from tui_kecamatan.screens.request_detail import RequestDetailScreen
+from tui_kecamatan.screens.request_print import MediaChoiceScreen
+from tui_kecamatan.widgets.form import CoreCheck, FormMessage
+from tui_kecamatan.widgets.keybar import KeyBar
+
+OK_MARK = "✓"
+CHANNEL_IDS = {"channel-walk-in": "walk_in", "channel-whatsapp": "whatsapp"}
+
+
+@dataclass(frozen=True)
+class IntakeChoices:
+    """What the form offers, read in one worker: services, desa names and this counter's ticket."""
+
+    services: tuple[ServiceInfo, ...]
+    desa: tuple[str, ...]
+    ticket: TicketInfo | None
+    counter_known: bool
+
+
+def load_choices(counter_number: int | None) -> IntakeChoices:
+    ticket, known = None, False
+    if counter_number is not None:
+        try:
+            ticket = queue.counter_current(counter_number)
+            known = True
+        except NotFound:
+            known = False  # this station's counter is not set up: the request is taken without it
+    return IntakeChoices(
+        services=tuple(services.list_services()),
+        desa=tuple(desa.name for desa in services.list_desa()),
+        ticket=ticket,
+        counter_known=known,
+    )
+
+
+def nik_summary(info: validation.NikInfo) -> str:
+    """"✓ perempuan, lahir 15-01-1990" for a valid NIK."""
+    sex = _("perempuan") if info.female else _("laki-laki")
+    if info.birth_date is None:
+        return f"{OK_MARK} {sex}"
+    born = f"{info.birth_date.day:02d}-{info.birth_date.month:02d}-{info.birth_date.year:04d}"
+    return f"{OK_MARK} " + _("{sex}, lahir {born}").format(sex=sex, born=born)
+
+
+def phone_summary(value: str) -> str:
+    """"✓ +62 812-3456-7890" for a valid number, "" for an empty field; InvalidInput otherwise."""
+    e164 = validation.optional_phone(value)
+    return f"{OK_MARK} {validation.format_phone(e164)}" if e164 else ""
+
+
+def _check_name(value: str) -> None:
+    if not clean_name(value):
+        raise InvalidInput(_("Nama pemohon wajib diisi."))
+
+
+class IntakeRow(Horizontal):
+    """A label, its field, and a hint that shows the check's result beside the field."""
+
+    DEFAULT_CSS = """
+    IntakeRow {
+        height: auto;
+        width: 1fr;
+        margin-bottom: 1;
+    }
+    IntakeRow > Label {
+        width: 12;
+        color: $text-muted;
+    }
+    IntakeRow > Label.-active {
+        color: $accent;
+        text-style: bold;
+    }
+    IntakeRow > .hint {
+        width: 1fr;
+        height: auto;
+        margin-left: 2;
+        color: $text-muted;
+    }
+    IntakeRow > .hint.-ok {
+        color: $success;
+    }
+    IntakeRow > .hint.-error {
+        color: $error;
+    }
+    IntakeRow > .hint.-warning {
+        color: $warning;
+    }
+    """
+
+    def __init__(self, label: str, field, *, id: str | None = None, hint: bool = True) -> None:
+        super().__init__(id=id)
+        self.label_text = label
+        self.field = field
+        self.with_hint = hint
+
+    def compose(self) -> ComposeResult:
+        yield Label(self.label_text, markup=False)
+        yield self.field
+        if self.with_hint:
+            yield Static("", classes="hint", markup=False)
+
+    # The label is marked by hand: a `:focus-within` rule on the row is not re-applied to its
+    # label when the focus moves between rows.
+    def on_descendant_focus(self) -> None:
+        self.query_one(Label).add_class("-active")
+
+    def on_descendant_blur(self) -> None:
+        self.query_one(Label).remove_class("-active")
+
+    def set_label(self, label: str) -> None:
+        self.label_text = label
+        self.query_one(Label).update(label)
+
+    def hint(self, text: str, kind: str = "") -> None:
+        widget = self.query_one(".hint", Static)
+        for name in ("ok", "error", "warning"):
+            widget.set_class(kind == name, f"-{name}")
+        widget.update(text)
+
+
+class IntakeScreen(OfficeScreen):
+    CSS_PATH = "intake.tcss"
+    SCREEN_NAME = "intake"
+    TITLE = _("Permohonan baru")
+    AUTO_FOCUS = "#intake-service"
+    HELP = _("Pilih layanan, lalu isi NIK, nama, nomor KK (bila layanan memerlukannya), nomor HP/WA "
+             "dan desa/kelurahan pemohon. Angka diperiksa saat diketik; NIK yang pernah datang mengisi "
+             "data lamanya. Ctrl+S menyimpan dan memberi No. registrasi, lalu tanda terima dapat "
+             "dicetak dan daftar periksa berkas dibuka. Esc membatalkan.")
+    BINDINGS = [
+        Binding("ctrl+s", "save", _("Simpan"), id="save"),
+        Binding("escape", "back", _("Batal"), id="back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choices: IntakeChoices | None = None
+        self.saving = False
+        self._looked_up = ""
+        self._filling: set[str | None] = set()
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="intake-header"):
+            yield Static(Content.styled(_("Permohonan baru"), "bold $primary"), id="intake-title")
+            yield Static("", id="intake-ticket", markup=False)
+        with VerticalScroll(id="intake-form"):
+            yield IntakeRow(_("Layanan *"), Select[str]([], prompt=_("pilih layanan"), id="intake-service",
+                                                         compact=True), id="row-service")
+            yield Static("", id="intake-service-note", markup=False)
+            yield IntakeRow(_("NIK *"), Input(id="intake-nik", max_length=24, placeholder=_("16 angka"),
+                                              compact=True, validators=[CoreCheck(validation.validate_nik)]),
+                            id="row-nik")
+            yield IntakeRow(_("Nama *"), Input(id="intake-name", max_length=NAME_MAX, compact=True,
+                                               validators=[CoreCheck(_check_name)]), id="row-name", hint=False)
+            yield IntakeRow(_("No. KK"), Input(id="intake-kk", max_length=24, placeholder=_("16 angka"),
+                                               compact=True, validators=[CoreCheck(self._check_kk)]), id="row-kk")
+            yield IntakeRow(_("No. HP/WA"), Input(id="intake-phone", max_length=40, placeholder="0812-3456-7890",
+                                                  compact=True, validators=[CoreCheck(validation.optional_phone)]),
+                            id="row-phone")
+            yield IntakeRow(_("Desa/Kel."), Select[str]([], prompt=_("pilih desa/kelurahan"), id="intake-desa",
+                                                        compact=True), id="row-desa", hint=False)
+            channel = RadioSet(RadioButton(_("Loket"), value=True, id="channel-walk-in"),
+                               RadioButton(_("WhatsApp"), id="channel-whatsapp"), id="intake-channel", compact=True)
+            yield IntakeRow(_("Saluran"), channel, id="row-channel", hint=False)
+            with Vertical(id="row-urgent"):
+                yield Checkbox(_("Mendesak (layanan ditunda; persetujuan supervisor)"), id="intake-urgent",
+                               compact=True)
+        yield FormMessage(id="intake-message")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#row-urgent").display = False
+        self._show_kk_rule(None)
+        self.query_one("#row-phone", IntakeRow).hint(_("untuk pesan WhatsApp"))
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        self.run_db(load_choices, self.app.counter_number, then=self._loaded, group="load", exclusive=True)
+
+    def _loaded(self, choices: IntakeChoices) -> None:
+        first = self.choices is None
+        self.choices = choices
+        ticket_line = self.query_one("#intake-ticket", Static)
+        if choices.ticket is not None:
+            ticket_line.update(_("tiket: {code} (Loket {n})").format(code=choices.ticket.code, n=self.app.counter_number))
+        else:
+            ticket_line.update("")
+        if not first:
+            return
+        service_select = self.query_one("#intake-service", Select)
+        service_select.set_options([(self._service_prompt(service), service.code) for service in choices.services])
+        if choices.ticket is not None and any(s.code == choices.ticket.service_code for s in choices.services):
+            service_select.value = choices.ticket.service_code
+        desa_select = self.query_one("#intake-desa", Select)
+        desa_select.set_options([(Content(name), name) for name in choices.desa])
+
+    @staticmethod
+    def _service_prompt(service: ServiceInfo) -> Content:
+        if service.suspended:
+            return Content.assemble(service.name, " ", (_("(ditunda)"), "$warning"))
+        return Content(service.name)
+
+    def _service(self) -> ServiceInfo | None:
+        code = self.query_one("#intake-service", Select).selection
+        if self.choices is None or code is None:
+            return None
+        return next((service for service in self.choices.services if service.code == code), None)
+
+    # --- checks as typed -------------------------------------------------------------------
+
+    @on(Select.Changed, "#intake-service")
+    def _service_changed(self) -> None:
+        service = self._service()
+        row = self.query_one("#row-service", IntakeRow)
+        note = self.query_one("#intake-service-note", Static)
+        note.update("")
+        if service is None:
+            row.hint("")
+        elif service.suspended:
+            row.hint("")
+            note.update(_("Ditunda: {reason}").format(reason=service.suspended_reason or _("layanan ini sedang ditunda.")))
+        else:
+            row.hint(_("target {n} hari kerja").format(n=service.target_days))
+        self.query_one("#row-urgent").display = bool(service and service.suspended and service.urgent_only)
+        self._show_kk_rule(service)
+
+    def _show_kk_rule(self, service: ServiceInfo | None) -> None:
+        needed = bool(service and service.needs_kk)
+        row = self.query_one("#row-kk", IntakeRow)
+        row.set_label(_("No. KK *") if needed else _("No. KK"))
+        self._judge_kk(self.query_one("#intake-kk", Input).value)
+
+    def _kk_needed(self) -> bool:
+        service = self._service()
+        return bool(service and service.needs_kk)
+
+    def _check_kk(self, value: str) -> None:
+        if self._kk_needed() or value.strip():
+            validation.validate_kk(value)
+
+    def _judge_kk(self, value: str) -> None:
+        row = self.query_one("#row-kk", IntakeRow)
+        if not value.strip():
+            row.hint(_("wajib untuk layanan ini") if self._kk_needed() else _("tidak wajib untuk layanan ini"))
+            return
+
+        def check(text: str) -> str:
+            validation.validate_kk(text)
+            return f"{OK_MARK} " + _("nomor KK sah")
+
+        self._judge_number(row, value, check)
+
+    @staticmethod
+    def _judge_number(row: IntakeRow, value: str, check) -> None:
+        """Count the digits while a 16-digit number is being typed; the sentence after that."""
+        digits = "".join(ch for ch in value if not ch.isspace() and ch not in ".-")
+        if digits.isdigit() and len(digits) < validation.NIK_LENGTH:
+            row.hint(_("{n}/16 angka").format(n=len(digits)))
+            return
+        try:
+            row.hint(check(value), "ok")
+        except AppError as exc:
+            row.hint(str(exc), "error")
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        field = event.input
+        if field.id == "intake-nik":
+            row = self.query_one("#row-nik", IntakeRow)
+            if not field.value.strip():
+                row.hint("")
+            else:
+                self._judge_number(row, field.value, lambda text: nik_summary(validation.validate_nik(text)))
+                self._look_up_citizen(field.value)
+        elif field.id == "intake-kk":
+            self._judge_kk(field.value)
+        elif field.id == "intake-phone":
+            row = self.query_one("#row-phone", IntakeRow)
+            try:
+                summary = phone_summary(field.value)
+            except AppError as exc:
+                row.hint(str(exc), "error")
+            else:
+                if summary:
+                    row.hint(summary, "ok")
+                else:
+                    row.hint(_("untuk pesan WhatsApp"))
+        if field.id in self._filling:
+            self._filling.discard(field.id)  # filled in from an earlier visit: keep saying so
+        elif not self.saving:
+            self.query_one(FormMessage).clear()
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.app.action_focus_next()
+
+    # --- a NIK seen before -----------------------------------------------------------------
+
+    def _look_up_citizen(self, value: str) -> None:
+        try:
+            nik = validation.validate_nik(value).nik
+        except AppError:
+            return
+        if nik == self._looked_up:
+            return
+        self._looked_up = nik
+        self.run_db(requests.citizen_by_nik, nik, then=self._fill_in, group="citizen", exclusive=True)
+
+    def _fill_in(self, citizen: CitizenInfo | None) -> None:
+        if citizen is None:
+            return
+        filled = False
+        for selector, value in (("#intake-name", citizen.name), ("#intake-kk", citizen.kk_number),
+                                ("#intake-phone", validation.format_phone(citizen.phone))):
+            field = self.query_one(selector, Input)
+            if value and not field.value.strip():
+                self._filling.add(field.id)
+                field.value = value
+                filled = True
+        desa = self.query_one("#intake-desa", Select)
+        if citizen.desa and desa.is_blank() and self.choices is not None and citizen.desa in self.choices.desa:
+            desa.value = citizen.desa
+            filled = True
+        if filled:
+            self.query_one(FormMessage).show(
+                _("NIK ini pernah datang: nama, No. KK, No. HP/WA dan desa diisi dari data terakhir; periksa lagi."))
+
+    # --- saving ----------------------------------------------------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        return any(field.value.strip() for field in self.query(Input))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return None if self.saving or self.choices is None else True
+        return super().check_action(action, parameters)
+
+    def _fail(self, selector: str, text: str) -> None:
+        self.query_one(FormMessage).show(text, "error")
+        self.query_one(selector).focus()
+
+    def action_save(self) -> None:
+        if self.saving or self.choices is None:
+            return
+        service = self._service()
+        if service is None:
+            self._fail("#intake-service", _("Pilih layanan permohonan."))
+            return
+        for selector, row_id, what in (("#intake-nik", "#row-nik", _("NIK")), ("#intake-name", None, ""),
+                                       ("#intake-kk", "#row-kk", _("No. KK")),
+                                       ("#intake-phone", "#row-phone", _("No. HP/WA"))):
+            field = self.query_one(selector, Input)
+            result = field.validate(field.value)
+            if result is not None and not result.is_valid:
+                sentence = result.failure_descriptions[0]
+                if row_id is None:
+                    self._fail(selector, sentence)
+                else:
+                    # The sentence stands beside the field; below, only which field to fix.
+                    self.query_one(row_id, IntakeRow).hint(sentence, "error")
+                    self._fail(selector, _("Belum disimpan: perbaiki isian {what}.").format(what=what))
+                return
+        value = lambda selector: self.query_one(selector, Input).value  # noqa: E731
+        channel = self.query_one(RadioSet).pressed_button
+        ticket = self.choices.ticket
+        fields = dict(
+            service_code=service.code,
+            nik=value("#intake-nik"),
+            name=value("#intake-name"),
+            kk_number=value("#intake-kk"),
+            phone=value("#intake-phone"),
+            desa=self.query_one("#intake-desa", Select).selection or "",
+            channel=CHANNEL_IDS.get(channel.id if channel else "", "walk_in"),
+            ticket_id=ticket.id if ticket is not None else None,
+            counter_number=self.app.counter_number if self.choices.counter_known else None,
+            urgent=bool(self.query_one("#row-urgent").display and self.query_one("#intake-urgent", Checkbox).value),
+        )
+        self.saving = True
+        self.refresh_bindings()
+        self.query_one(FormMessage).show(_("menyimpan..."), "busy")
+        self.run_db(requests.create_request, self.app.actor, then=self._saved, failed=self._refused, group="save",
+                    **fields)
+
+    def _refused(self, exc: AppError) -> None:
+        self.saving = False
+        self.refresh_bindings()
+        self.query_one(FormMessage).show(str(exc), "error")
+
+    def _saved(self, info: RequestInfo) -> None:
+        self.query_one(FormMessage).show(_("Tersimpan dengan No. registrasi {reg_no}.").format(reg_no=info.reg_no))
+        headline = Content.assemble(_("No. registrasi: "), (info.reg_no, "bold"))
+        question = _("Permohonan {service} atas nama {name} tersimpan. Cetak tanda terima?").format(
+            service=info.service_name, name=info.name)
+
+        def chosen(media: str | None) -> None:
+            # The detail screen takes the intake's place: Esc from the checklist leads to the
+            # new request, and Esc from there home.
+            self.app.switch_screen(RequestDetailScreen(info.reg_no, open_checklist=True, print_receipt=media))
+
+        self.app.push_screen(MediaChoiceScreen(question, title=_("Permohonan tersimpan"), headline=headline),
+                             callback=chosen)

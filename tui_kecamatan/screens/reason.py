@@ -1,0 +1,120 @@
+"""A dialog asking one line of text from the operator: a required reason (cancel, reject, reopen)
+or an optional note, returned with `dismiss(text)`, or None when the operator backs out."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from tui_kecamatan.core.text import REASON_MAX, clean_text
+from tui_kecamatan.i18n import _
+from tui_kecamatan.widgets.form import FormMessage
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Ask for a reason (or a note); Enter or "Simpan" answers the cleaned text, Esc answers None.
+
+    With `required=True` an empty answer is refused on the spot with a sentence, so the caller
+    only ever receives text it can pass to core (which checks it again).
+
+        reason = await self.app.push_screen_wait(ReasonScreen(_("Alasan pembatalan")))
+    """
+
+    DEFAULT_CSS = """
+    ReasonScreen {
+        align: center middle;
+    }
+    ReasonScreen > Vertical {
+        width: 70;
+        max-width: 100%;
+        height: auto;
+        border: $frame $primary;
+        border-title-color: $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    ReasonScreen #reason-question {
+        margin: 1 0 0 0;
+    }
+    ReasonScreen #reason-input {
+        margin: 1 0 0 0;
+        width: 1fr;
+    }
+    ReasonScreen #reason-message {
+        margin: 0 0 1 0;
+    }
+    ReasonScreen Horizontal {
+        height: 1;
+        align-horizontal: center;
+    }
+    ReasonScreen Button {
+        margin: 0 2;
+        min-width: 12;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", _("Batal")),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        question: str = "",
+        *,
+        value: str = "",
+        required: bool = True,
+        max_length: int = REASON_MAX,
+        placeholder: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+        self.value = value
+        self.required = required
+        self.max_length = max_length
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            if self.question:
+                yield Static(self.question, id="reason-question", markup=False)
+            yield Input(self.value, id="reason-input", max_length=self.max_length, placeholder=self.placeholder,
+                        compact=True)
+            yield FormMessage(id="reason-message")
+            with Horizontal():
+                yield Button(Content(_("Simpan (enter)")), id="ok", variant="primary", compact=True)
+                yield Button(Content(_("Batal (esc)")), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self._answer()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self._answer()
+        else:
+            self.dismiss(None)
+
+    def _answer(self) -> None:
+        text = clean_text(self.query_one(Input).value, self.max_length)
+        if self.required and not text:
+            self.query_one(FormMessage).show(_("Isi alasannya terlebih dahulu."), "error")
+            self.query_one(Input).focus()
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

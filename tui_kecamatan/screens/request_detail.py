@@ -1,0 +1,478 @@
+"""One request in full: the applicant (NIK masked unless a supervisor reveals it), service, status,
+target day, checklist summary and the timeline of every change and contact, with the moves its
+state allows on keys. Other screens open it with `RequestDetailScreen(reg_no)`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from printing.text import format_date
+from tui_kecamatan import screens
+from tui_kecamatan.core import clock, requests
+from tui_kecamatan.core.pickup import COLLECTOR_LABELS
+from tui_kecamatan.core.accounts import Role
+from tui_kecamatan.core.requests import RequestAction, RequestDetail, RequestInfo, TimelineEntry
+from tui_kecamatan.core.text import clean_text
+from tui_kecamatan.core.validation import format_phone
+from tui_kecamatan.errors import AppError
+from tui_kecamatan.i18n import _
+from tui_kecamatan.screens.base import OfficeScreen
+from tui_kecamatan.screens.checklist import ChecklistScreen
+from tui_kecamatan.screens.confirm import ConfirmScreen
+from tui_kecamatan.screens.contact import contact_citizen, contact_kind
+from tui_kecamatan.screens.reason import ReasonScreen
+from tui_kecamatan.screens.request_print import MediaChoiceScreen, print_request_document
+from tui_kecamatan.widgets.keybar import KeyBar
+
+A = RequestAction
+# The request's actions as core names them, for the screen's keys.
+KEY_ACTIONS = {
+    "checklist": A.CHECKLIST,
+    "process": A.PROCESS,
+    "ready": A.READY,
+    "pickup": A.PICKUP,
+    "cancel": A.CANCEL,
+    "reject": A.REJECT,
+    "reopen": A.REOPEN,
+    "reveal_nik": A.REVEAL_NIK,
+}
+# Actions only some roles have: hidden from the others rather than greyed out.
+ROLE_ACTIONS = {"reject", "reopen", "reveal_nik"}
+STATUS_STYLES = {
+    "received": "bold",
+    "incomplete": "bold $warning",
+    "complete": "bold $primary",
+    "processing": "bold $accent",
+    "ready": "bold $success",
+    "picked_up": "bold $text-muted",
+    "delivered": "bold $text-muted",
+    "cancelled": "bold $error",
+    "rejected": "bold $error",
+}
+CONTACT_DETAIL_MAX = 100
+# The request's fields in the order shown: (key, label).
+FIELDS = (
+    ("name", "Pemohon"),
+    ("nik", "NIK"),
+    ("service", "Layanan"),
+    ("phone", "No. HP/WA"),
+    ("created", "Diterima"),
+    ("target", "Target"),
+    ("items", "Berkas"),
+    ("notes", "Catatan"),
+    ("pickup", "Diambil"),
+    ("reason", "Alasan"),
+)
+
+
+def local_time(moment: datetime | None) -> str:
+    """'Sabtu, 28 November 2026 09:15 WIB' for a local aware time."""
+    if moment is None:
+        return ""
+    return f"{format_date(moment.date())} {moment:%H:%M} {clock.zone_abbreviation()}".rstrip()
+
+
+def timeline_text(entry: TimelineEntry) -> Content:
+    """Who did what in one event of the timeline; people's text stays literal."""
+    detail = clean_text(entry.detail, 4000)  # a contact's message collapses onto one line
+    if entry.kind == "contact" and len(detail) > CONTACT_DETAIL_MAX:
+        detail = detail[: CONTACT_DETAIL_MAX - 1].rstrip() + "…"
+    style = "$accent" if entry.kind == "contact" else ""
+    parts: list[str | tuple[str, str] | Content] = [(entry.actor or "-", "bold"), " ", (entry.title, style)]
+    if detail:
+        parts += [": ", detail]
+    return Content.assemble(*parts)
+
+
+class DetailRow(Horizontal):
+    """A field of the request: its label, and its value wrapped under itself."""
+
+    DEFAULT_CSS = """
+    DetailRow {
+        height: auto;
+    }
+    DetailRow > .label {
+        width: 11;
+        color: $text-muted;
+    }
+    DetailRow > .value {
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, label: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.label = label
+        self.display = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.label, classes="label", markup=False)
+        yield Static("", classes="value", markup=False)
+
+    def show(self, value: Content | None) -> None:
+        self.display = value is not None
+        if value is not None:
+            self.query_one(".value", Static).update(value)
+
+
+class TimelineRow(Horizontal):
+    """One event of the timeline: when, then who and what, wrapped beside the time."""
+
+    DEFAULT_CSS = """
+    TimelineRow {
+        height: auto;
+    }
+    TimelineRow > .when {
+        width: 17;
+        color: $text-muted;
+    }
+    TimelineRow > .what {
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, entry: TimelineEntry) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"{self.entry.at:%d-%m-%Y %H:%M}", classes="when", markup=False)
+        yield Static(timeline_text(self.entry), classes="what", markup=False)
+
+
+class RequestDetailScreen(OfficeScreen):
+    """The detail of one request, by registration number (or id).
+
+    `open_checklist` opens the checklist on top once the request is shown, and `print_receipt`
+    ("a4" or "receipt") prints its receipt: what intake asks for right after saving.
+    """
+
+    CSS_PATH = "request_detail.tcss"
+    TITLE = _("Detail permohonan")
+    AUTO_FOCUS = "#detail-timeline"
+    HELP = _("Semua data satu permohonan dan riwayatnya. Tombol di bawah hanya aktif bila sesuai "
+             "dengan status permohonan: periksa berkas, hubungi pemohon, proses, tandai siap diambil, "
+             "pengambilan, batalkan atau tolak (dengan alasan), dan cetak. NIK lengkap hanya dapat "
+             "ditampilkan oleh supervisor dan tercatat di log audit.")
+    BINDINGS = [
+        Binding("b", "checklist", _("Berkas"), id="checklist"),
+        Binding("h", "contact", _("Hubungi"), id="contact"),
+        Binding("p", "process", _("Proses"), id="process"),
+        Binding("s", "ready", _("Siap diambil"), id="ready"),
+        Binding("a", "pickup", _("Ambil"), id="pickup"),
+        Binding("c", "cancel", _("Batalkan"), id="cancel"),
+        Binding("t", "reject", _("Tolak"), id="reject"),
+        Binding("o", "reopen", _("Buka kembali"), id="reopen"),
+        Binding("r", "print_receipt", _("Tanda terima"), id="print-receipt"),
+        Binding("l", "print_sheet", _("Lembar periksa"), id="print-sheet"),
+        Binding("n", "reveal_nik", _("NIK lengkap"), id="reveal-nik"),
+        # For operators n answers with core's sentence instead of doing nothing.
+        Binding("n", "refuse_reveal", _("NIK lengkap (khusus supervisor)"), show=False),
+    ]
+
+    def __init__(self, request_ref: int | str, *, open_checklist: bool = False, print_receipt: str | None = None) -> None:
+        super().__init__()
+        self.request_ref = request_ref
+        self.detail: RequestDetail | None = None
+        self.revealed_nik = ""
+        self.phone_display = ""
+        self.busy = False
+        self._shown_timeline: tuple[TimelineEntry, ...] | None = None
+        self._open_checklist = open_checklist
+        self._print_receipt = print_receipt
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="detail-header"):
+            yield Static(Content.assemble((_("Permohonan"), "bold $primary")), id="detail-title")
+            yield Static("", id="detail-status")
+        with Vertical(id="detail-body"):
+            yield Static(_("memuat..."), id="detail-loading", markup=False)
+            for key, label in FIELDS:
+                yield DetailRow(_(label), id=f"field-{key}")
+        with VerticalScroll(id="detail-timeline", can_focus=True) as timeline:
+            timeline.border_title = _("Riwayat")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        if self._print_receipt:
+            print_request_document(self, "receipt", self.request_ref, self._print_receipt)
+            self._print_receipt = None
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        self.run_db(load_request, self.request_ref, self.app.actor, then=self._loaded,
+                    failed=self._not_loaded, group="load", exclusive=True)
+
+    def _not_loaded(self, exc: AppError) -> None:
+        if self.detail is None:
+            self.query_one("#detail-loading", Static).update(str(exc))
+        self.show_error(exc)
+
+    def _loaded(self, loaded: tuple[RequestDetail, str]) -> None:
+        detail, self.phone_display = loaded
+        self.detail = detail
+        self.request_ref = detail.request.reg_no
+        self._show()
+        self.refresh_bindings()
+        if self._open_checklist:
+            self._open_checklist = False
+            if RequestAction.CHECKLIST.value in detail.allowed_actions:
+                self.app.push_screen(ChecklistScreen(detail.request.reg_no))
+
+    def _show(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        info = detail.request
+        self.query_one("#detail-title", Static).update(Content.assemble(
+            (_("Permohonan") + " ", "bold $primary"), (info.reg_no, "bold")))
+        status = [(f" {info.status_label} ", f"reverse {STATUS_STYLES.get(info.status, 'bold')}")]
+        if info.overdue:
+            status += [" ", (f" {_('Lewat target')} ", "reverse bold $error")]
+        self.query_one("#detail-status", Static).update(Content.assemble(*status))
+        self.query_one("#detail-loading").display = False
+        for key, value in self._fields(detail).items():
+            self.query_one(f"#field-{key}", DetailRow).show(value)
+        self._show_timeline(detail.timeline)
+
+    def _show_timeline(self, timeline: tuple[TimelineEntry, ...]) -> None:
+        if timeline == self._shown_timeline:
+            return  # another counter's change elsewhere: leave the reader where they scrolled
+        self._shown_timeline = timeline
+        box = self.query_one("#detail-timeline", VerticalScroll)
+        with self.app.batch_update():
+            box.remove_children()
+            if timeline:
+                # Newest first: the latest change is what the desk needs, and it stays in view.
+                box.mount_all([TimelineRow(entry) for entry in reversed(timeline)])
+            else:
+                box.mount(Static(_("Belum ada riwayat."), classes="muted", markup=False))
+        box.scroll_home(animate=False)
+
+    def _fields(self, detail: RequestDetail) -> dict[str, Content | None]:
+        """Each field's value; None hides the row (no pickup yet, no reason)."""
+        info = detail.request
+        muted = "$text-muted"
+        nik: list = [info.nik_masked]
+        if self.revealed_nik:
+            nik = [(self.revealed_nik, "bold $warning"), (" " + _("(tercatat di audit)"), muted)]
+        target: list = [format_date(info.due_date) if info.due_date else "-"]
+        if info.overdue:
+            target += ["  ", (_("Lewat target"), "bold $error")]
+        if info.ready_at is not None:
+            target += ["   ", (_("Siap") + " ", muted), local_time(info.ready_at)]
+        fields: dict[str, Content | None] = {
+            "name": Content.styled(info.name, "bold"),
+            "nik": Content.assemble(*nik, "   ", (_("No. KK") + " ", muted), detail.kk_masked or "-"),
+            "service": Content.assemble(info.service_name, "   ", (_("Saluran") + " ", muted), info.channel_label),
+            "phone": Content.assemble(self.phone_display or "-", "   ", (_("Desa/Kel.") + " ", muted), info.desa or "-"),
+            "created": Content.assemble(local_time(info.created_at), *self._origin(detail)),
+            "target": Content.assemble(*target),
+            "items": Content.assemble(*self._items_summary(detail)),
+            "notes": None,
+            "pickup": None,
+            "reason": None,
+        }
+        notes = [(item.text, item.note) for item in detail.items if item.note]
+        if notes:
+            fields["notes"] = Content("; ").join(Content.assemble(text, ": ", (note, "italic")) for text, note in notes)
+        if detail.pickup is not None:
+            pickup = detail.pickup
+            who = COLLECTOR_LABELS[pickup.kind] if pickup.kind in COLLECTOR_LABELS else pickup.kind
+            parts: list = [local_time(pickup.at), ", ", who]
+            if pickup.collector_name:
+                parts += [": ", pickup.collector_name]
+            if pickup.staff:
+                parts += [" (", _("petugas"), " ", pickup.staff, ")"]
+            fields["pickup"] = Content.assemble(*parts)
+        if info.reason and info.status in ("cancelled", "rejected"):
+            fields["reason"] = Content(info.reason)
+        return fields
+
+    @staticmethod
+    def _origin(detail: RequestDetail) -> list:
+        parts: list = []
+        if detail.created_by:
+            parts += ["  ", _("oleh"), " ", detail.created_by]
+        if detail.counter_number is not None:
+            parts += [", ", _("Loket {n}").format(n=detail.counter_number)]
+        if detail.ticket_code:
+            parts += [", ", _("tiket"), " ", detail.ticket_code]
+        return parts
+
+    @staticmethod
+    def _items_summary(detail: RequestDetail) -> list:
+        mandatory = [item for item in detail.items if item.mandatory]
+        done = sum(1 for item in mandatory if item.checked)
+        parts: list = [_("wajib {done}/{total} lengkap").format(done=done, total=len(mandatory))]
+        missing = detail.missing
+        if missing:
+            listed = "; ".join(f"{n}. {item.text}" for n, item in enumerate(missing, 1))
+            parts += ["; ", (_("kurang") + ": ", "bold $warning"), listed]
+        return parts
+
+    # --- the revealed NIK lasts while the screen is on top ---------------------------------
+
+    @on(events.ScreenSuspend)
+    def _forget_nik(self) -> None:
+        if self.revealed_nik:
+            self.revealed_nik = ""
+            self._show()
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        actor = self.app.actor
+        if action == "refuse_reveal":
+            return actor is None or not actor.can(Role.SUPERVISOR)
+        if action in ROLE_ACTIONS and (actor is None or not actor.can(requests.ACTION_ROLES[KEY_ACTIONS[action]])):
+            return False
+        detail = self.detail
+        if action in KEY_ACTIONS:
+            if detail is None or self.busy:
+                return None
+            if action == "reveal_nik" and self.revealed_nik:
+                return None
+            return True if KEY_ACTIONS[action].value in detail.allowed_actions else None
+        if action == "contact":
+            return True if detail is not None and contact_kind(detail, actor) is not None else None
+        if action in ("print_receipt", "print_sheet"):
+            return True if detail is not None else None
+        return super().check_action(action, parameters)
+
+    def _ref(self) -> int | str:
+        return self.detail.request.id if self.detail is not None else self.request_ref
+
+    def action_checklist(self) -> None:
+        if self.detail is not None:
+            self.app.push_screen(ChecklistScreen(self.detail.request.reg_no))
+
+    def action_contact(self) -> None:
+        detail = self.detail
+        kind = contact_kind(detail, self.app.actor) if detail is not None else None
+        if detail is not None and kind is not None:
+            contact_citizen(self, detail.request.id, kind, applicant=detail.request.name)
+
+    def action_process(self) -> None:
+        self._move(requests.start_processing)
+
+    def action_ready(self) -> None:
+        self._move(requests.mark_ready, then=self._offer_ready_message)
+
+    def _move(self, move, *args, then=None) -> None:
+        """Run a status move in a worker; core's sentence is shown if it refuses."""
+        if self.busy:
+            return
+        self.busy = True
+        self.refresh_bindings()
+
+        def moved(info: RequestInfo) -> None:
+            self._settled()
+            self.notify(_("Permohonan {reg_no} sekarang: {status}.").format(reg_no=info.reg_no,
+                                                                           status=info.status_label), markup=False)
+            self.refresh_data()
+            if then is not None:
+                then(info)
+
+        def refused(exc: AppError) -> None:
+            self._settled()
+            self.show_error(exc)
+            self.refresh_data()
+
+        self.run_db(move, self.app.actor, self._ref(), *args, then=moved, failed=refused, group="move")
+
+    def _settled(self) -> None:
+        self.busy = False
+        self.refresh_bindings()
+
+    @work(group="offer", exclusive=True)
+    async def _offer_ready_message(self, info: RequestInfo) -> None:
+        if not info.phone:
+            self.notify(_("Pemohon tidak mencantumkan nomor HP/WA; kabari lewat telepon atau saat pemohon "
+                          "datang."), severity="warning", timeout=8)
+            return
+        question = _("Dokumen siap diambil. Kirim pesan ke pemohon lewat WhatsApp?")
+        if await self.app.push_screen_wait(ConfirmScreen(question, title=_("Dokumen siap"))):
+            contact_citizen(self, info.id, "ready", applicant=info.name)
+
+    def action_pickup(self) -> None:
+        if self.detail is None:
+            return
+        screen_class = screens.screen_class("pickup")
+        if screen_class is None:
+            self.app.open_screen("pickup")  # says the screen is not in this version
+            return
+        self.app.push_screen(screen_class(reg_no=self.detail.request.reg_no))
+
+    def action_cancel(self) -> None:
+        self._decide(requests.cancel_request, _("Batalkan permohonan"), _("Alasan pembatalan"),
+                     _("Batalkan permohonan {reg_no} atas nama {name}?"))
+
+    def action_reject(self) -> None:
+        self._decide(requests.reject_request, _("Tolak permohonan"), _("Alasan penolakan"),
+                     _("Tolak permohonan {reg_no} atas nama {name}?"))
+
+    def action_reopen(self) -> None:
+        self._decide(requests.reopen_request, _("Buka kembali permohonan"), _("Alasan membuka kembali"),
+                     _("Buka kembali permohonan {reg_no} atas nama {name}?"))
+
+    @work(group="decide", exclusive=True)
+    async def _decide(self, move, title: str, asked: str, question: str) -> None:
+        """A move that needs a reason: ask it, confirm with the reason shown, then ask core."""
+        detail = self.detail
+        if detail is None or self.busy:
+            return
+        info = detail.request
+        reason = await self.app.push_screen_wait(ReasonScreen(
+            title, _("{asked} untuk permohonan {reg_no} (wajib diisi):").format(asked=asked, reg_no=info.reg_no)))
+        if reason is None:
+            return
+        text = question.format(reg_no=info.reg_no, name=info.name) + "\n" + _("Alasan: {reason}").format(reason=reason)
+        if await self.app.push_screen_wait(ConfirmScreen(text, title=title, default=False)):
+            self._move(move, reason)
+
+    def action_print_receipt(self) -> None:
+        if self.detail is None:
+            return
+        reg_no = self.detail.request.reg_no
+
+        def chosen(media: str | None) -> None:
+            if media:
+                print_request_document(self, "receipt", reg_no, media)
+
+        self.app.push_screen(MediaChoiceScreen(_("Cetak tanda terima permohonan {reg_no} di mana?").format(
+            reg_no=reg_no), title=_("Cetak tanda terima")), callback=chosen)
+
+    def action_print_sheet(self) -> None:
+        if self.detail is not None:
+            print_request_document(self, "checklist", self.detail.request.id)
+
+    def action_reveal_nik(self) -> None:
+        if self.detail is None:
+            return
+
+        def revealed(nik: str) -> None:
+            self.revealed_nik = nik
+            self._show()
+            self.refresh_bindings()
+
+        self.run_db(requests.reveal_nik, self.app.actor, self.detail.request.id, then=revealed, group="reveal")
+
+    def action_refuse_reveal(self) -> None:
+        if self.detail is not None:
+            self.run_db(requests.reveal_nik, self.app.actor, self.detail.request.id, then=lambda _nik: None,
+                        group="reveal")
+
+
+def load_request(ref: int | str, actor) -> tuple[RequestDetail, str]:
+    """The request's detail and its phone number written for people, read in one worker."""
+    detail = requests.get_request(ref, actor)
+    return detail, format_phone(detail.request.phone)
