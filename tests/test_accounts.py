@@ -258,14 +258,26 @@ def test_only_an_admin_manages_staff(admin, role):
     assert other.role is Role.OPERATOR
 
 
-def test_role_ranks():
-    display = accounts.Actor(1, "layar", "", Role.DISPLAY)
-    supervisor = accounts.Actor(2, "sari", "", Role.SUPERVISOR)
+def test_role_ranks(db, admin):
+    display = accounts.create_staff(admin, "layar", "rahasia-layar", Role.DISPLAY)
+    supervisor = accounts.create_staff(admin, "sari", "rahasia-sari", Role.SUPERVISOR)
     assert supervisor.can(Role.OPERATOR) and supervisor.can(Role.SUPERVISOR) and not supervisor.can(Role.ADMIN)
     assert not display.can(Role.OPERATOR)
     with pytest.raises(PermissionDenied):
         accounts.require(None, Role.DISPLAY)
     assert accounts.require(supervisor, Role.OPERATOR) is supervisor
+
+
+def test_disabled_or_demoted_account_loses_rights_in_an_open_session(db, admin):
+    supervisor = accounts.create_staff(admin, "sari", "rahasia-sari", Role.SUPERVISOR)
+    assert accounts.require(supervisor, Role.SUPERVISOR) is supervisor
+    Staff.update(role="operator").where(Staff.username == "sari").execute()
+    with pytest.raises(PermissionDenied):
+        accounts.require(supervisor, Role.SUPERVISOR)
+    assert accounts.require(supervisor, Role.OPERATOR) is supervisor
+    accounts.disable(admin, "sari")
+    with pytest.raises(PermissionDenied, match="dinonaktifkan"):
+        accounts.require(supervisor, Role.OPERATOR)
 
 
 # --- lockout across processes -------------------------------------------------------------------

@@ -60,9 +60,20 @@ SYSTEM = Actor(None, "sistem", "Sistem", Role.ADMIN)
 
 
 def require(actor: Actor | None, role: Role) -> Actor:
-    """Refuse unless the actor holds `role` or a higher one (admin > supervisor > operator > display)."""
+    """Refuse unless the actor holds `role` or a higher one (admin > supervisor > operator > display).
+
+    A staff actor is checked against the database too, so an account an admin disabled or moved
+    to a lower role loses its rights at once, even in a session that logged in before.
+    """
+    refusal = _("Tindakan ini hanya untuk peran {role} ke atas.").format(role=role.label)
     if actor is None or not actor.can(role):
-        raise PermissionDenied(_("Tindakan ini hanya untuk peran {role} ke atas.").format(role=role.label))
+        raise PermissionDenied(refusal)
+    if actor.id is not None:
+        staff = Staff.get_or_none(Staff.id == actor.id)
+        if staff is None or not staff.active:
+            raise PermissionDenied(_("Akun {name} sudah dinonaktifkan; tindakan ditolak.").format(name=actor.username))
+        if Role(staff.role).rank < role.rank:
+            raise PermissionDenied(refusal)
     return actor
 
 

@@ -86,7 +86,7 @@ def build_demo(seed: int = 2026, tickets_per_day: int = 40, requests_total: int 
     real_now = clock.now_local()
     today = real_now.date()
     admin = office.first_setup(OFFICE, "admin", "Admin Kecamatan", DEMO_PASSWORDS["admin"])
-    operator = accounts.create_staff(admin, "demo", DEMO_PASSWORDS["demo"], Role.OPERATOR, "Wahyu (demo)")
+    operator = accounts.create_staff(admin, "demo", DEMO_PASSWORDS["demo"], Role.OPERATOR, "Wahyu Santoso")
     supervisor = accounts.create_staff(admin, "sari", DEMO_PASSWORDS["sari"], Role.SUPERVISOR, "Sari Rahayu")
     accounts.create_staff(admin, "layar", DEMO_PASSWORDS["layar"], Role.DISPLAY, "Layar ruang tunggu")
     fake = _Clock()
@@ -168,8 +168,9 @@ def _requests(rng, today, operator, supervisor, total, fake: _Clock, real_now: d
     services_weighted = ["KK"] * 4 + ["KTP"] * 4 + ["PINDAH_KELUAR", "PINDAH_DATANG", "PINDAH_ANTAR_KEC"]
     start = today - timedelta(days=24)
     for index in range(total):
-        day = start + timedelta(days=int(24 * index / total))
-        while day.weekday() >= 5:
+        # Spread over the last 24 days and today; weekend intake moves to the next working day.
+        day = start + timedelta(days=int(25 * index / total))
+        while day.weekday() >= 5 and day < today:
             day += timedelta(days=1)
         if day > today:
             day = today
@@ -189,7 +190,7 @@ def _requests(rng, today, operator, supervisor, total, fake: _Clock, real_now: d
         # Older requests have moved further along; the newest are still at the desk.
         target = rng.choices(
             ["received", "incomplete", "complete", "processing", "ready", "picked_up", "delivered", "cancelled", "rejected"],
-            weights=[4, 2, 2, 3, 2, 1, 0, 0, 0] if age < 3 else [0, 2, 1, 3, 4, 8, 1, 1, 1],
+            weights=[4, 2, 2, 3, 2, 1, 0, 0, 0] if age < 3 else [0, 1, 0.5, 1, 3, 10, 1, 1, 1],
         )[0]
         _advance(rng, info, target, operator, supervisor, fake, moment)
 

@@ -90,11 +90,12 @@ class FormDialog(ModalScreen[T], Generic[T]):
         self.saving = False
 
     def fields(self) -> ComposeResult:
-        raise NotImplementedError
+        """The form's rows; every dialog defines its own."""
+        raise TypeError(f"{type(self).__name__} must define fields()")
 
     def values(self) -> Any:
         """The typed values for `submit`; raise InvalidInput for what the form itself checks."""
-        raise NotImplementedError
+        raise TypeError(f"{type(self).__name__} must define values()")
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
