@@ -246,6 +246,17 @@ def disable(actor: Actor, username: str) -> None:
         audit.record(actor, "akun_dinonaktifkan", "staff", staff.id, staff.username)
 
 
+def enable(actor: Actor, username: str) -> None:
+    """Let a disabled account log in again (a lock from failed logins is lifted by `unlock`)."""
+    require(actor, Role.ADMIN)
+    with database.atomic():
+        staff = _get(username)
+        if staff.active:
+            raise Refused(_("Akun {name} sudah aktif.").format(name=staff.username))
+        Staff.update(active=True).where(Staff.id == staff.id).execute()
+        audit.record(actor, "akun_diaktifkan", "staff", staff.id, staff.username)
+
+
 def set_password(actor: Actor, username: str, password: str) -> None:
     """An admin sets anyone's password; anyone may set their own."""
     check_password(password)

@@ -7,9 +7,9 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from tui_kecamatan.core import accounts, clock, messages, office, pickup, queue, requests, services
+from tui_kecamatan.core import accounts, clock, counters, messages, office, pickup, queue, requests, services
 from tui_kecamatan.core.accounts import Actor, Role
-from tui_kecamatan.db.models import Counter, database
+from tui_kecamatan.db.models import database
 
 OFFICE = office.ProfileInput(
     name="Kantor Kecamatan Pasar Kemis",
@@ -96,7 +96,7 @@ def build_demo(seed: int = 2026, tickets_per_day: int = 40, requests_total: int 
             for name in DESA:
                 services.add_desa(admin, name, "kelurahan" if name == "Sukaasih" else "desa")
             for number in (2, 3):
-                Counter.create(number=number, name=f"Loket {number}")
+                counters.add_counter(admin, number)
             # The office is open in the demo even on a weekend: today plus three working days.
             days = _working_days_back(today - timedelta(days=1), 3) + [today]
             for day in days:

@@ -1,6 +1,6 @@
 """The admin screen (F9, admin role only): the office's services and their requirement lists,
-the desa/kelurahan, holidays and message templates, each change made through core (which checks
-the role again and writes the audit record)."""
+the desa/kelurahan, holidays, message templates, counters, the office profile and the staff
+accounts, each change made through core (which checks the role again and writes the audit record)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from tui_kecamatan.core.accounts import Role
 from tui_kecamatan.errors import PermissionDenied
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.admin_common import AdminPane
+from tui_kecamatan.screens.admin_counters import CountersPane
 from tui_kecamatan.screens.admin_desa import DesaPane
 from tui_kecamatan.screens.admin_holidays import HolidaysPane
+from tui_kecamatan.screens.admin_office import OfficePane
 from tui_kecamatan.screens.admin_services import ServicesPane
+from tui_kecamatan.screens.admin_staff import StaffPane
 from tui_kecamatan.screens.admin_templates import TemplatesPane
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.widgets.keybar import KeyBar
@@ -27,22 +30,39 @@ SECTIONS = (
     ("desa", "Desa/Kelurahan"),
     ("libur", "Hari libur"),
     ("templat", "Template pesan"),
+    # Short tab titles: all seven fit on one line at 80 columns.
+    ("loket", "Loket"),
+    ("kantor", "Profil"),
+    ("petugas", "Petugas"),
 )
+PANES = {
+    "layanan": ServicesPane,
+    "desa": DesaPane,
+    "libur": HolidaysPane,
+    "templat": TemplatesPane,
+    "loket": CountersPane,
+    "kantor": OfficePane,
+    "petugas": StaffPane,
+}
 
 
 class AdminScreen(OfficeScreen):
     CSS_PATH = "admin.tcss"
     SCREEN_NAME = "admin"
     TITLE = _("Admin")
-    HELP = _("Pengaturan kantor untuk admin. Angka 1-4 (atau Tab ke baris judul lalu panah kiri/kanan) "
-             "memilih bagian: Layanan, Desa/Kelurahan, Hari libur, Template pesan. Di Layanan, Enter pada "
-             "sebuah layanan membuka daftar persyaratannya; Shift+Tab kembali ke daftar layanan. Setiap "
-             "perubahan dicatat di jejak audit.")
+    HELP = _("Pengaturan kantor untuk admin. Angka 1-7 (atau Tab ke baris judul lalu panah kiri/kanan) "
+             "memilih bagian: Layanan, Desa/Kelurahan, Hari libur, Template pesan, Loket, Profil kantor, "
+             "Petugas. Di Layanan, Enter pada sebuah layanan membuka daftar persyaratannya; Shift+Tab kembali "
+             "ke daftar layanan. Di Loket, Enter membuka loket itu untuk memilih layanan yang dipanggilnya. "
+             "Setiap perubahan dicatat di jejak audit.")
     BINDINGS = [
         Binding("1", "section('layanan')", _("Layanan"), show=False),
         Binding("2", "section('desa')", _("Desa/Kelurahan"), show=False),
         Binding("3", "section('libur')", _("Hari libur"), show=False),
         Binding("4", "section('templat')", _("Template pesan"), show=False),
+        Binding("5", "section('loket')", _("Loket"), show=False),
+        Binding("6", "section('kantor')", _("Profil kantor"), show=False),
+        Binding("7", "section('petugas')", _("Petugas"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -63,14 +83,7 @@ class AdminScreen(OfficeScreen):
         with TabbedContent(id="admin-tabs"):
             for key, title in SECTIONS:
                 with TabPane(_(title), id=f"tab-{key}"):
-                    if key == "layanan":
-                        yield ServicesPane(id="pane-layanan")
-                    elif key == "desa":
-                        yield DesaPane(id="pane-desa")
-                    elif key == "libur":
-                        yield HolidaysPane(id="pane-libur")
-                    else:
-                        yield TemplatesPane(id="pane-templat")
+                    yield PANES[key](id=f"pane-{key}")
         yield KeyBar()
 
     def on_mount(self) -> None:

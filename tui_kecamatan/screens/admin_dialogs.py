@@ -1,6 +1,7 @@
-"""The admin's small forms in dialogs: a service, a requirement line, a desa/kelurahan and a
-holiday. Each saves through a core function in a worker and stays open showing core's sentence
-when core refuses, so a typo costs one correction, not a retyped form."""
+"""The admin's small forms in dialogs: a service, a requirement line, a desa/kelurahan, a
+holiday, a counter, the office profile, a staff account and a new password. Each saves through
+a core function in a worker and stays open showing core's sentence when core refuses, so a typo
+costs one correction, not a retyped form."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, RadioButton, RadioSet
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets.selection_list import Selection
 
-from tui_kecamatan.core import services
+from tui_kecamatan.core import accounts, counters, office, services
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.errors import AppError, DatabaseUnavailable, InvalidInput
 from tui_kecamatan.i18n import _
-from tui_kecamatan.widgets.form import FormMessage, FormRow
+from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, first_failure
 
 T = TypeVar("T")
 
@@ -66,6 +68,15 @@ class FormDialog(ModalScreen[T], Generic[T]):
     }
     FormDialog FormMessage {
         margin-top: 1;
+    }
+    FormDialog .form-note {
+        color: $text-muted;
+        margin-left: 18;
+        height: auto;
+    }
+    FormDialog .field-label {
+        width: 18;
+        color: $text-muted;
     }
     FormDialog #form-buttons {
         height: 1;
@@ -308,3 +319,254 @@ class HolidayForm(FormDialog):
         if day is None:
             raise InvalidInput(_("Tanggal libur wajib diisi."))
         return HolidayValues(day, self.query_one("#holiday-name", Input).value)
+
+
+# --- counters ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CounterValues:
+    number: int
+    name: str
+    service_codes: tuple[str, ...]  # empty: the counter calls every service
+
+
+def service_choice(service: services.ServiceInfo) -> Content:
+    """A service as a line of a counter's service list: queue letter, name and its state."""
+    line = Content.assemble((service.prefix, "bold"), " ", clean_text(service.name, 80))
+    if not service.active:
+        return Content.assemble(line, (" " + _("(nonaktif)"), "dim"))
+    if service.suspended:
+        return Content.assemble(line, (" " + _("(ditunda)"), "$warning"))
+    return line
+
+
+class CounterForm(FormDialog):
+    """Add a counter (`number` is offered), or edit one (`counter` given: its number stays).
+
+    The services it calls are ticked in a list; none ticked means every service.
+    """
+
+    DEFAULT_CSS = """
+    CounterForm #counter-services-row {
+        height: auto;
+        margin-top: 1;
+    }
+    CounterForm #counter-services-box {
+        height: auto;
+    }
+    CounterForm #counter-services {
+        height: auto;
+        max-height: 9;
+    }
+    CounterForm #counter-services-box .form-note {
+        margin-left: 0;
+    }
+    """
+
+    def __init__(self, title: str, submit: Callable[[CounterValues], Any], choices: list[services.ServiceInfo],
+                 counter: counters.CounterInfo | None = None, number: int | None = None) -> None:
+        super().__init__(title, submit)
+        self.counter = counter
+        self.number = number
+        # Active services, and any retired one the counter still calls so it can be unticked.
+        calls = set(counter.service_codes) if counter else set()
+        self.choices = [s for s in choices if s.active or s.code in calls]
+        self.AUTO_FOCUS = "#counter-name" if counter else "#counter-number"
+
+    def fields(self) -> ComposeResult:
+        c = self.counter
+        if c is None:
+            yield FormRow(_("Nomor loket"), Input(str(self.number or ""), id="counter-number", max_length=2,
+                                                  type="integer", placeholder=_("1-99")))
+        yield FormRow(_("Nama loket"), Input(c.name if c else "", id="counter-name", max_length=counters.NAME_MAX,
+                                             placeholder=_("kosong: Loket <nomor>")))
+        calls = set(c.service_codes) if c else set()
+        with Horizontal(id="counter-services-row"):
+            yield Label(_("Layanan"), classes="field-label")
+            with Vertical(id="counter-services-box"):
+                yield SelectionList[str](
+                    *[Selection(service_choice(s), s.code, s.code in calls) for s in self.choices],
+                    id="counter-services", compact=True)
+                yield Static(_("Tab ke daftar, Spasi mencentang. Tanpa centang: loket memanggil semua layanan."),
+                             classes="form-note", markup=False)
+
+    def on_mount(self) -> None:
+        # Highlighted before it is first focused, so a Space typed right after Tab ticks a line.
+        choices = self.query_one("#counter-services", SelectionList)
+        if choices.option_count:
+            choices.highlighted = 0
+
+    def values(self) -> CounterValues:
+        if self.counter is not None:
+            number = self.counter.number
+        else:
+            number = counters.check_number(self.query_one("#counter-number", Input).value)
+        selected = set(self.query_one("#counter-services", SelectionList).selected)
+        codes = tuple(s.code for s in self.choices if s.code in selected)
+        return CounterValues(number, self.query_one("#counter-name", Input).value, codes)
+
+
+# --- office profile ------------------------------------------------------------------------------
+
+
+def _required(what: str) -> CoreCheck:
+    return CoreCheck(lambda value: office.check_required(value, what))
+
+
+class ProfileForm(FormDialog):
+    """The office profile as tickets, receipts and the home screen show it. A field core would
+    refuse shows core's sentence right under it, as it is typed and when saving."""
+
+    DEFAULT_CSS = """
+    ProfileForm .field-error {
+        margin-left: 18;
+        color: $error;
+        text-style: bold;
+        height: auto;
+    }
+    """
+
+    AUTO_FOCUS = "#office-name"
+
+    def __init__(self, title: str, submit: Callable[[office.ProfileInput], Any], profile: office.Profile,
+                 focus: str | None = None) -> None:
+        super().__init__(title, submit)
+        self.profile = profile
+        if focus:
+            self.AUTO_FOCUS = f"#office-{focus}"
+
+    def fields(self) -> ComposeResult:
+        p = self.profile
+        rows = (
+            ("name", _("Nama kantor *"), p.name, 120, [CoreCheck(office.check_office_name)]),
+            ("kecamatan", _("Kecamatan *"), p.kecamatan, 120, [_required(_("Kecamatan"))]),
+            ("kabupaten", _("Kabupaten/Kota *"), p.kabupaten, 120, [_required(_("Kabupaten/kota"))]),
+            ("address", _("Alamat"), p.address, 300, []),
+            ("phone", _("Telepon"), p.phone, office.PHONE_MAX, [CoreCheck(office.check_phone)]),
+        )
+        for key, label, value, max_length, validators in rows:
+            yield FormRow(label, Input(value, id=f"office-{key}", max_length=max_length, validators=validators,
+                                       validate_on=["changed", "submitted"]))
+            error = Static("", id=f"office-{key}-error", classes="field-error", markup=False)
+            error.display = False
+            yield error
+        yield Static(_("Kolom bertanda * wajib diisi. Profil ini tercetak di tiket, tanda terima dan bukti pengambilan."),
+                     classes="form-note", markup=False)
+
+    def _show_field_error(self, field: Input, failure: str | None) -> None:
+        error = self.query_one(f"#{field.id}-error", Static)
+        error.update(failure or "")
+        error.display = bool(failure)
+
+    @on(Input.Changed)
+    def _checked_as_typed(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        self._show_field_error(event.input, None if result is None or result.is_valid else result.failure_descriptions[0])
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        first = None
+        for field in self.query(Input):
+            failure = first_failure(field) if field.validators else None
+            self._show_field_error(field, failure)
+            if failure is not None and first is None:
+                first = field
+        if first is not None:
+            self.query_one(FormMessage).clear()
+            first.focus()
+            return
+        super().action_save()
+
+    def values(self) -> office.ProfileInput:
+        value = lambda key: self.query_one(f"#office-{key}", Input).value  # noqa: E731
+        return office.ProfileInput(name=value("name"), kecamatan=value("kecamatan"), kabupaten=value("kabupaten"),
+                                   address=value("address"), phone=value("phone"))
+
+
+# --- staff accounts ------------------------------------------------------------------------------
+
+
+ROLE_CHOICES = (
+    (accounts.Role.OPERATOR, "Operator"),
+    (accounts.Role.SUPERVISOR, "Supervisor"),
+    (accounts.Role.ADMIN, "Admin"),
+    (accounts.Role.DISPLAY, "Layar"),
+)
+
+
+@dataclass(frozen=True)
+class StaffValues:
+    username: str
+    full_name: str
+    role: accounts.Role
+    password: str
+
+
+def _repeated_password(form: FormDialog, first: str, second: str) -> str:
+    """The password typed twice, checked as core checks it (the hash is made by core)."""
+    password = form.query_one(first, Input).value
+    accounts.check_password(password)
+    if password != form.query_one(second, Input).value:
+        raise InvalidInput(_("Kedua kata sandi tidak sama."))
+    return password
+
+
+class StaffForm(FormDialog):
+    """A new staff account: username, full name, role and the password typed twice."""
+
+    DEFAULT_CSS = """
+    StaffForm #staff-role-row {
+        height: 1;
+    }
+    StaffForm #staff-role {
+        margin-left: 0;
+        width: 1fr;
+    }
+    StaffForm #staff-role > RadioButton {
+        width: auto;
+        margin-right: 1;
+    }
+    """
+
+    AUTO_FOCUS = "#staff-username"
+
+    def fields(self) -> ComposeResult:
+        yield FormRow(_("Nama pengguna"), Input(id="staff-username", max_length=32,
+                                                placeholder=_("huruf kecil, mis. wahyu")))
+        yield FormRow(_("Nama lengkap"), Input(id="staff-fullname", max_length=120))
+        with Horizontal(id="staff-role-row"):
+            yield Label(_("Peran"), classes="field-label")
+            with RadioSet(id="staff-role", compact=True):
+                for role, label in ROLE_CHOICES:
+                    yield RadioButton(_(label), value=role is accounts.Role.OPERATOR, id=f"role-{role.value}",
+                                      compact=True)
+        yield FormRow(_("Kata sandi"), Input(id="staff-password", password=True, max_length=256,
+                                             placeholder=_("minimal {n} karakter").format(n=accounts.MIN_PASSWORD)))
+        yield FormRow(_("Ulangi kata sandi"), Input(id="staff-password2", password=True, max_length=256))
+        yield Static(_("Supervisor juga membuka rekap dan NIK lengkap; admin juga pengaturan; layar hanya untuk "
+                       "papan antrian dan kiosk."), classes="form-note", markup=False)
+
+    def values(self) -> StaffValues:
+        username = accounts.check_username(self.query_one("#staff-username", Input).value)
+        pressed = self.query_one("#staff-role", RadioSet).pressed_button
+        value = pressed.id.removeprefix("role-") if pressed is not None and pressed.id else "operator"
+        password = _repeated_password(self, "#staff-password", "#staff-password2")
+        return StaffValues(username, self.query_one("#staff-fullname", Input).value, accounts.Role(value), password)
+
+
+class PasswordForm(FormDialog):
+    """A new password for an account, typed twice; a locked account is opened with it."""
+
+    AUTO_FOCUS = "#new-password"
+
+    def fields(self) -> ComposeResult:
+        yield FormRow(_("Kata sandi baru"), Input(id="new-password", password=True, max_length=256,
+                                                  placeholder=_("minimal {n} karakter").format(n=accounts.MIN_PASSWORD)))
+        yield FormRow(_("Ulangi kata sandi"), Input(id="new-password2", password=True, max_length=256))
+        yield Static(_("Akun yang dikunci ikut dibuka. Beri tahu petugasnya kata sandi ini secara langsung."),
+                     classes="form-note", markup=False)
+
+    def values(self) -> str:
+        return _repeated_password(self, "#new-password", "#new-password2")
