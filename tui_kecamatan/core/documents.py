@@ -101,83 +101,155 @@ def _requirement_lines(detail):
     return [RequirementLine(text=i.text, mandatory=i.mandatory, checked=i.checked, note=i.note) for i in detail.items]
 
 
+def _local(moment):
+    return (clock.to_local(moment) if moment.tzinfo is None else moment).replace(tzinfo=None)
+
+
+def _receipt_a4_payload(actor: Actor | None, request_ref) -> dict:
+    from printing.a4.data import RequestReceiptData
+
+    detail = requests.get_request(request_ref)
+    info = detail.request
+    return {"office": letterhead().to_payload(), "data": RequestReceiptData(
+        reg_no=info.reg_no, service_name=info.service_name, applicant_name=info.name, nik_masked=info.nik_masked,
+        created_at=_local(info.created_at), kk_masked=detail.kk_masked, phone=info.phone, desa=info.desa,
+        channel_label=info.channel_label, due_date=info.due_date, requirements=_requirement_lines(detail),
+        status_label=info.status_label, staff_name=_creator_name(detail) or _staff_name(actor),
+    ).to_payload()}
+
+
+def _receipt_slip_payload(request_ref) -> dict:
+    from printing.receipt import ReceiptSlip
+
+    detail = requests.get_request(request_ref)
+    info = detail.request
+    profile = office.get_profile()
+    contact = " ".join(part for part in (profile.phone, profile.opening_hours) if part)
+    return ReceiptSlip(
+        office=_office_name(), reg_no=info.reg_no, service=info.service_name, name=info.name, nik=info.nik_masked,
+        received_at=_local(info.created_at), zone=clock.zone_abbreviation(), complete=not detail.missing,
+        missing=tuple(item.text for item in detail.missing), expected=info.due_date, contact=contact,
+    ).to_payload()
+
+
+def _checklist_payload(actor: Actor | None, request_ref) -> dict:
+    from printing.a4.data import ChecklistSheetData
+
+    detail = requests.get_request(request_ref)
+    info = detail.request
+    return {"office": letterhead().to_payload(), "data": ChecklistSheetData(
+        reg_no=info.reg_no, service_name=info.service_name, applicant_name=info.name, nik_masked=info.nik_masked,
+        created_at=_local(info.created_at), requirements=_requirement_lines(detail),
+        staff_name=_staff_name(actor), kk_masked=detail.kk_masked, phone=info.phone, desa=info.desa,
+    ).to_payload()}
+
+
+def _proof_a4_payload(reg_no: str) -> dict:
+    from printing.a4.data import PickupProofData
+
+    done = pickup.pickup_info(reg_no)
+    return {"office": letterhead().to_payload(), "data": PickupProofData(
+        reg_no=done.reg_no, service_name=done.service_name, applicant_name=done.applicant_name,
+        nik_masked=done.applicant_nik_masked, collector_kind_label=done.collector_label,
+        collector_name=done.collector_name, collector_nik_masked=done.collector_nik_masked, at=_local(done.at),
+        staff_name=done.staff_name, note=done.note, collector_kind=done.collector_kind,
+    ).to_payload()}
+
+
+def _proof_slip_payload(reg_no: str) -> dict:
+    from printing.receipt import ProofSlip
+
+    done = pickup.pickup_info(reg_no)
+    return ProofSlip(
+        office=done.office_name or _office_name(), reg_no=done.reg_no, service=done.service_name,
+        name=done.applicant_name, nik=done.applicant_nik_masked, collector_kind=done.collector_kind,
+        collector_name=done.collector_name, collector_nik=done.collector_nik_masked, collected_at=_local(done.at),
+        zone=clock.zone_abbreviation(), staff=done.staff_name, note=done.note,
+    ).to_payload()
+
+
 def request_receipt(actor: Actor, request_ref, media: str = "a4") -> int:
     """Record the request receipt (tanda terima) on A4 or the receipt printer."""
     require(actor, Role.OPERATOR)
     media = _check_media(media)
-    detail = requests.get_request(request_ref)
-    info = detail.request
-    created = clock.to_local(info.created_at) if info.created_at.tzinfo is None else info.created_at
     if media == "a4":
-        from printing.a4.data import RequestReceiptData
-
-        payload = {"office": letterhead().to_payload(), "data": RequestReceiptData(
-            reg_no=info.reg_no, service_name=info.service_name, applicant_name=info.name, nik_masked=info.nik_masked,
-            created_at=created.replace(tzinfo=None), kk_masked=detail.kk_masked, phone=info.phone, desa=info.desa,
-            channel_label=info.channel_label, due_date=info.due_date, requirements=_requirement_lines(detail),
-            status_label=info.status_label, staff_name=_creator_name(detail) or _staff_name(actor),
-        ).to_payload()}
-        kind = "receipt_a4"
+        kind, payload = "receipt_a4", _receipt_a4_payload(actor, request_ref)
     else:
-        from printing.receipt import ReceiptSlip
-
-        profile = office.get_profile()
-        contact = " ".join(part for part in (profile.phone, profile.opening_hours) if part)
-        payload = ReceiptSlip(
-            office=_office_name(), reg_no=info.reg_no, service=info.service_name, name=info.name, nik=info.nik_masked,
-            received_at=created.replace(tzinfo=None), zone=clock.zone_abbreviation(), complete=not detail.missing,
-            missing=tuple(item.text for item in detail.missing), expected=info.due_date, contact=contact,
-        ).to_payload()
-        kind = "receipt_slip"
+        kind, payload = "receipt_slip", _receipt_slip_payload(request_ref)
+    request_id = requests.request_info(request_ref).id
     with database.atomic():
-        return printjobs.record_job(actor, kind, payload, printer=media, ref_table="request", ref_id=info.id)
+        return printjobs.record_job(actor, kind, payload, printer=media, ref_table="request", ref_id=request_id)
 
 
 def checklist_sheet(actor: Actor, request_ref) -> int:
     """Record the checklist sheet (daftar periksa berkas) on A4."""
-    from printing.a4.data import ChecklistSheetData
-
     require(actor, Role.OPERATOR)
-    detail = requests.get_request(request_ref)
-    info = detail.request
-    created = clock.to_local(info.created_at) if info.created_at.tzinfo is None else info.created_at
-    payload = {"office": letterhead().to_payload(), "data": ChecklistSheetData(
-        reg_no=info.reg_no, service_name=info.service_name, applicant_name=info.name, nik_masked=info.nik_masked,
-        created_at=created.replace(tzinfo=None), requirements=_requirement_lines(detail),
-        staff_name=_staff_name(actor), kk_masked=detail.kk_masked, phone=info.phone, desa=info.desa,
-    ).to_payload()}
+    payload = _checklist_payload(actor, request_ref)
+    request_id = requests.request_info(request_ref).id
     with database.atomic():
-        return printjobs.record_job(actor, "checklist_a4", payload, printer="a4", ref_table="request", ref_id=info.id)
+        return printjobs.record_job(actor, "checklist_a4", payload, printer="a4", ref_table="request", ref_id=request_id)
 
 
 def pickup_proof(actor: Actor, reg_no: str, media: str = "receipt") -> int:
     """Record the proof of collection (bukti pengambilan) for a collected request."""
     require(actor, Role.OPERATOR)
     media = _check_media(media)
-    done = pickup.pickup_info(reg_no)
-    at = done.at.replace(tzinfo=None)
     if media == "a4":
-        from printing.a4.data import PickupProofData
-
-        payload = {"office": letterhead().to_payload(), "data": PickupProofData(
-            reg_no=done.reg_no, service_name=done.service_name, applicant_name=done.applicant_name,
-            nik_masked=done.applicant_nik_masked, collector_kind_label=done.collector_label,
-            collector_name=done.collector_name, collector_nik_masked=done.collector_nik_masked, at=at,
-            staff_name=done.staff_name, note=done.note, collector_kind=done.collector_kind,
-        ).to_payload()}
-        kind = "proof_a4"
+        kind, payload = "proof_a4", _proof_a4_payload(reg_no)
     else:
-        from printing.receipt import ProofSlip
-
-        payload = ProofSlip(
-            office=done.office_name or _office_name(), reg_no=done.reg_no, service=done.service_name,
-            name=done.applicant_name, nik=done.applicant_nik_masked, collector_kind=done.collector_kind,
-            collector_name=done.collector_name, collector_nik=done.collector_nik_masked, collected_at=at,
-            zone=clock.zone_abbreviation(), staff=done.staff_name, note=done.note,
-        ).to_payload()
-        kind = "proof_slip"
+        kind, payload = "proof_slip", _proof_slip_payload(reg_no)
+    request_id = pickup.pickup_info(reg_no).request_id
     with database.atomic():
-        return printjobs.record_job(actor, kind, payload, printer=media, ref_table="request", ref_id=done.request_id)
+        return printjobs.record_job(actor, kind, payload, printer=media, ref_table="request", ref_id=request_id)
+
+
+# --- saving an A4 document as a PDF file -----------------------------------------------------
+
+
+def save_pdf(actor: Actor, document: str, ref, path) -> str:
+    """Write a request's A4 document ("receipt", "checklist" or "proof") to a PDF file the
+    operator chose, e.g. to send it by WhatsApp. An existing file is never overwritten."""
+    import os
+    from pathlib import Path
+
+    require(actor, Role.OPERATOR)
+    kinds = {"receipt": ("receipt_a4", "receipt"), "checklist": ("checklist_a4", "checklist"), "proof": ("proof_a4", "proof")}
+    if document not in kinds:
+        raise InvalidInput(_("Dokumen tidak dikenal."))
+    target = Path(str(path).strip()).expanduser()
+    if not str(path).strip():
+        raise InvalidInput(_("Tulis nama berkas PDF."))
+    if target.suffix.lower() != ".pdf":
+        target = target.with_name(target.name + ".pdf")
+    if not target.parent.is_dir():
+        raise InvalidInput(_("Folder {folder} tidak ada.").format(folder=target.parent))
+    if target.exists():
+        raise InvalidInput(_("Berkas {path} sudah ada; pilih nama lain.").format(path=target))
+    # Build the same payload a print job would hold, then render it without recording a job.
+    if document == "receipt":
+        job_payload = _receipt_a4_payload(actor, ref)
+    elif document == "checklist":
+        job_payload = _checklist_payload(actor, ref)
+    else:
+        job_payload = _proof_a4_payload(ref)
+    rendered = _a4_renderer(kinds[document][1])(job_payload, None)
+    try:
+        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(rendered.data)
+    except OSError as exc:
+        raise InvalidInput(_("Berkas {path} tidak dapat ditulis: {error}.").format(path=target, error=exc.strerror or exc)) from None
+    with database.atomic():
+        from tui_kecamatan.core import audit
+
+        audit.record(actor, "pdf_disimpan", "request", _request_id(ref, document), f"{kinds[document][0]} ke {target}")
+    return str(target)
+
+
+def _request_id(ref, document: str) -> int | None:
+    if document == "proof":
+        return pickup.pickup_info(ref).request_id
+    return requests.request_info(ref).id
 
 
 # --- A4 rendering and delivery, registered with the print jobs --------------------------------
