@@ -31,9 +31,10 @@ from tui_kecamatan.core.queue import BoardCall, BoardState
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import Counter, PrintJob, Ticket
 from tui_kecamatan.screens import kiosk as kiosk_module
-from tui_kecamatan.screens.board import BlockText, BoardScreen
+from tui_kecamatan.screens.board import BoardScreen
 from tui_kecamatan.screens.kiosk import KioskScreen, offered_services
 from tui_kecamatan.screens.queue_dialogs import StaffPasswordDialog
+from tui_kecamatan.widgets.block_text import BlockText
 
 SPEAKER = """#!/bin/sh
 # Plays espeak-ng: writes its arguments, one a line, to the file named in SPEECH_LOG.
@@ -326,7 +327,7 @@ def test_the_watcher_rings_for_new_calls_and_recalls_only():
 
 
 def test_the_dot_font_and_when_it_is_used():
-    from tui_kecamatan.screens.board import block_lines, block_size, fit_scales
+    from tui_kecamatan.widgets.block_text import block_lines, block_size, fit_scales
 
     lines = block_lines("A-1", 1)
     assert len(lines) == 4 and {len(line) for line in lines} == {17}

@@ -428,3 +428,23 @@ async def test_a_processed_request_shows_its_checklist_read_only(office_ready, o
         await pilot.pause(0.2)
         assert all(line.checked for line in screen.query_one(ChecklistView).lines)
     assert Request.get().status == "processing"
+
+
+async def test_the_receipt_can_be_saved_as_a_pdf_before_the_checklist(office_ready, operator, tmp_path):
+    target = tmp_path / "tanda-terima-siti.pdf"
+    app = make_app(office_ready, operator, tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_intake(pilot)
+        await choose_service(pilot, "PINDAH_DATANG")
+        screen.query_one("#intake-nik", Input).value = NIK
+        screen.query_one("#intake-name", Input).value = "Siti Aminah"
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, MediaChoiceScreen)
+        await pilot.press("f")
+        dialog = await wait_screen(pilot, ReasonScreen, "the file name question")
+        assert dialog.query_one(Input).value.endswith("tanda-terima-20261128-0001.pdf")
+        dialog.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await wait_screen(pilot, ChecklistScreen, "the checklist after the file name")
+        await wait_for(pilot, target.exists, what="the saved PDF")
+    assert target.read_bytes().startswith(b"%PDF") and PrintJob.select().count() == 0

@@ -338,3 +338,38 @@ async def test_hostile_names_are_shown_literally(office_ready, operator, hostile
         if len(shown) < 60:
             assert f"Pemohon    {shown}" in screen_text(app)
         assert app.is_running
+
+
+async def test_the_receipt_is_saved_as_a_pdf_file_the_operator_names(office_ready, operator, tmp_path):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from textual.widgets import Input
+
+    info = new_request(operator)
+    target = tmp_path / "kirim-wa" / "tanda-terima-siti.pdf"
+    target.parent.mkdir()
+    app = make_app(office_ready, operator, tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_detail(pilot, info.reg_no)
+        await pilot.press("r")
+        await wait_screen(pilot, MediaChoiceScreen)
+        await pilot.press("f")
+        await wait_screen(pilot, ReasonScreen)
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await wait_for(pilot, target.exists, what="the PDF file")
+        await wait_notified(pilot, "disimpan di")
+        # A second save to the same name is refused with a sentence and the file is kept.
+        before = target.read_bytes()
+        await pilot.press("r")
+        await wait_screen(pilot, MediaChoiceScreen)
+        await pilot.press("f")
+        await wait_screen(pilot, ReasonScreen)
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await wait_notified(pilot, "sudah ada")
+    assert target.read_bytes() == before
+    text = PdfReader(BytesIO(before)).pages[0].extract_text()
+    assert info.reg_no in text and "360301******0002" in text and NIK not in text
+    assert PrintJob.select().count() == 0, "saving a file is not a print job"

@@ -16,6 +16,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.message import Message
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from tui_kecamatan import screens
@@ -46,6 +47,13 @@ class StartScreen(Message):
     def __init__(self, screen_name: str) -> None:
         super().__init__()
         self.screen_name = screen_name
+
+
+def _screen_allows(screen: Screen | None, hook: str) -> bool:
+    """Ask the screen on top (AppScreen.allow_quit / allow_palette); other screens, such as
+    Textual's own, allow everything."""
+    answer = getattr(screen, hook, None)
+    return answer() if callable(answer) else True
 
 
 def choose_theme(wanted: str, available: set[str], term: str | None) -> str:
@@ -170,8 +178,13 @@ class KecamatanApp(App[int]):
             self.push_screen(OfficePalette(placeholder=_("Cari perintah…"), id="--command-palette"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The screen on top decides (see AppScreen.allow_quit): the kiosk keeps both keys from
+        # citizens, the lock screen keeps the palette from whoever finds the desk.
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if action in ("quit", "help_quit"):
+            return _screen_allows(top, "allow_quit")
         if action == "command_palette":
-            return not isinstance(self.screen, LockScreen)
+            return _screen_allows(top, "allow_palette")
         return True
 
     # --- idle lock -------------------------------------------------------------------------
@@ -185,8 +198,13 @@ class KecamatanApp(App[int]):
     def is_locked(self) -> bool:
         return any(isinstance(screen, LockScreen) for screen in self.screen_stack)
 
+    @property
+    def idle_lock_applies(self) -> bool:
+        """False while a screen that opts out of the idle lock (the board, the kiosk) is open."""
+        return all(getattr(screen, "IDLE_LOCK", True) for screen in self.screen_stack)
+
     def _check_idle(self) -> None:
-        if self.actor is None or self.idle_lock_seconds <= 0 or self.is_locked:
+        if self.actor is None or self.idle_lock_seconds <= 0 or self.is_locked or not self.idle_lock_applies:
             return
         if time.monotonic() - self._last_input >= self.idle_lock_seconds:
             self.lock()

@@ -24,6 +24,7 @@ from tui_kecamatan.core import accounts, counters, office, services
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.errors import AppError, DatabaseUnavailable, InvalidInput
 from tui_kecamatan.i18n import _
+from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
 from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, first_failure
 
 T = TypeVar("T")
@@ -40,15 +41,8 @@ class FormDialog(ModalScreen[T], Generic[T]):
     FormDialog {
         align: center middle;
     }
-    FormDialog > Vertical {
+    FormDialog > DialogBox {
         width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: $frame $primary;
-        border-title-color: $primary;
-        border-title-style: bold;
-        background: $surface;
         padding: 1 1 0 1;
     }
     FormDialog FormRow > Label {
@@ -79,13 +73,7 @@ class FormDialog(ModalScreen[T], Generic[T]):
         color: $text-muted;
     }
     FormDialog #form-buttons {
-        height: 1;
         margin-bottom: 1;
-        align-horizontal: center;
-    }
-    FormDialog Button {
-        margin: 0 2;
-        min-width: 12;
     }
     """
 
@@ -109,11 +97,11 @@ class FormDialog(ModalScreen[T], Generic[T]):
         raise TypeError(f"{type(self).__name__} must define values()")
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with DialogBox() as box:
             box.border_title = Content(self.title_text)  # may hold a name typed by a person
             yield from self.fields()
             yield FormMessage(id="form-message")
-            with Horizontal(id="form-buttons"):
+            with DialogButtons(id="form-buttons"):
                 yield Button(Content(_("Simpan (ctrl+s)")), id="form-save", variant="primary", compact=True)
                 yield Button(Content(_("Batal (esc)")), id="form-cancel", compact=True)
 

@@ -7,13 +7,17 @@ palette entries for its own bindings, and a refresh whenever another counter cha
 The keys show in a `KeyBar` at the bottom, added when the screen composes no footer of its own.
 Borders in a screen's stylesheet use `$frame` (round; square on the Linux console; ascii when
 `ui.ascii_borders` is set): `border: $frame $primary;`.
+
+A screen for the public (the waiting-room board, the ticket kiosk) opts out of what only staff
+need: `SHOW_KEYS = False` (no key bar), `IDLE_LOCK = False` (no idle lock while it is open), and
+`allow_quit()` / `allow_palette()` answering False to keep Ctrl+Q and Ctrl+P from the app.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, ClassVar, TypeVar
 
 from peewee import DatabaseError, Model, Query
 from textual import events, on
@@ -74,6 +78,11 @@ class AppScreen(Screen, inherit_bindings=False):
         Binding("ctrl+c", "screen.copy_text", _("Salin teks terpilih"), show=False),
     ]
 
+    SHOW_KEYS: ClassVar[bool] = True
+    """Show the keys in a KeyBar (added unless the screen composes a footer of its own)."""
+    IDLE_LOCK: ClassVar[bool] = True
+    """Lock the desk after `ui.idle_lock_minutes` without input while this screen is open."""
+
     def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._seen_generation = -1
@@ -85,8 +94,17 @@ class AppScreen(Screen, inherit_bindings=False):
 
         from tui_kecamatan.widgets.keybar import KeyBar
 
-        if not self.query(KeyBar) and not self.query(Footer):
+        if self.SHOW_KEYS and not self.query(KeyBar) and not self.query(Footer):
             self.mount(KeyBar())
+
+    def allow_quit(self) -> bool:
+        """Whether the app's Ctrl+Q quits while this screen is on top. A screen that answers False
+        gets the key for its own binding, if it has one."""
+        return True
+
+    def allow_palette(self) -> bool:
+        """Whether Ctrl+P opens the command palette while this screen is on top."""
+        return True
 
     # --- database work ---------------------------------------------------------------------
 

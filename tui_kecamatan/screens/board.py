@@ -11,9 +11,6 @@ import asyncio
 import logging
 
 from textual.app import ComposeResult
-from textual.geometry import Size
-from textual.reactive import reactive
-from textual.widget import Widget
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Digits, Static
@@ -25,7 +22,7 @@ from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
 from tui_kecamatan.screens.queue import pack_line, service_name, short_service_label
 from tui_kecamatan.screens.queue_dialogs import StaffPasswordDialog
-from tui_kecamatan.widgets.keybar import KeyBar
+from tui_kecamatan.widgets.block_text import BlockText, fit_scales
 from tui_kecamatan.widgets.plain_table import Column, PlainTable
 
 log = logging.getLogger(__name__)
@@ -34,121 +31,6 @@ POLL_SECONDS = 5.0  # a backstop: changes normally arrive within a second as Dat
 CLOCK_SECONDS = 1.0
 SPEECH_TIMEOUT = 30.0
 PREVIOUS_CALLS = 5
-
-# A 5x7 dot font (the classic character-LCD shapes) for the last call on a large screen,
-# drawn with half blocks so one dot is about square. Rows of five bits, top to bottom.
-FONT_5X7: dict[str, tuple[str, ...]] = {
-    "0": ("01110", "10001", "10001", "10001", "10001", "10001", "01110"),
-    "1": ("00100", "01100", "00100", "00100", "00100", "00100", "01110"),
-    "2": ("01110", "10001", "00001", "00010", "00100", "01000", "11111"),
-    "3": ("11111", "00010", "00100", "00010", "00001", "10001", "01110"),
-    "4": ("00010", "00110", "01010", "10010", "11111", "00010", "00010"),
-    "5": ("11111", "10000", "11110", "00001", "00001", "10001", "01110"),
-    "6": ("00110", "01000", "10000", "11110", "10001", "10001", "01110"),
-    "7": ("11111", "00001", "00010", "00100", "01000", "01000", "01000"),
-    "8": ("01110", "10001", "10001", "01110", "10001", "10001", "01110"),
-    "9": ("01110", "10001", "10001", "01111", "00001", "00010", "01100"),
-    "-": ("00000", "00000", "00000", "11111", "00000", "00000", "00000"),
-    " ": ("00000",) * 7,
-    "A": ("01110", "10001", "10001", "10001", "11111", "10001", "10001"),
-    "B": ("11110", "10001", "10001", "11110", "10001", "10001", "11110"),
-    "C": ("01110", "10001", "10000", "10000", "10000", "10001", "01110"),
-    "D": ("11100", "10010", "10001", "10001", "10001", "10010", "11100"),
-    "E": ("11111", "10000", "10000", "11110", "10000", "10000", "11111"),
-    "F": ("11111", "10000", "10000", "11110", "10000", "10000", "10000"),
-    "G": ("01110", "10001", "10000", "10111", "10001", "10001", "01111"),
-    "H": ("10001", "10001", "10001", "11111", "10001", "10001", "10001"),
-    "I": ("01110", "00100", "00100", "00100", "00100", "00100", "01110"),
-    "J": ("00111", "00010", "00010", "00010", "00010", "10010", "01100"),
-    "K": ("10001", "10010", "10100", "11000", "10100", "10010", "10001"),
-    "L": ("10000", "10000", "10000", "10000", "10000", "10000", "11111"),
-    "M": ("10001", "11011", "10101", "10101", "10001", "10001", "10001"),
-    "N": ("10001", "10001", "11001", "10101", "10011", "10001", "10001"),
-    "O": ("01110", "10001", "10001", "10001", "10001", "10001", "01110"),
-    "P": ("11110", "10001", "10001", "11110", "10000", "10000", "10000"),
-    "Q": ("01110", "10001", "10001", "10001", "10101", "10010", "01101"),
-    "R": ("11110", "10001", "10001", "11110", "10100", "10010", "10001"),
-    "S": ("01111", "10000", "10000", "01110", "00001", "00001", "11110"),
-    "T": ("11111", "00100", "00100", "00100", "00100", "00100", "00100"),
-    "U": ("10001", "10001", "10001", "10001", "10001", "10001", "01110"),
-    "V": ("10001", "10001", "10001", "10001", "10001", "01010", "00100"),
-    "W": ("10001", "10001", "10001", "10101", "10101", "10101", "01010"),
-    "X": ("10001", "10001", "01010", "00100", "01010", "10001", "10001"),
-    "Y": ("10001", "10001", "10001", "01010", "00100", "00100", "00100"),
-    "Z": ("11111", "00001", "00010", "00100", "01000", "10000", "11111"),
-}
-GLYPH_WIDTH = 6  # five dots and a gap
-GLYPH_DOTS = 7
-_HALF_BLOCKS = {(False, False): " ", (True, False): "\u2580", (False, True): "\u2584", (True, True): "\u2588"}
-
-
-def block_lines(text: str, scale: int = 1) -> list[str]:
-    """`text` in the 5x7 dot font, each dot `scale` columns wide and `scale` half-rows high.
-
-    Characters without a shape (anything but A-Z, 0-9, '-' and space) are left out.
-    """
-    glyphs = [FONT_5X7[ch] for ch in text.upper() if ch in FONT_5X7]
-    if not glyphs:
-        return []
-    dots = [
-        "".join(bit * scale for glyph in glyphs for bit in glyph[row] + "0")[: -scale]  # no gap after the last
-        for row in range(GLYPH_DOTS)
-        for _ in range(scale)
-    ]
-    if len(dots) % 2:
-        dots.append("0" * len(dots[0]))
-    return [
-        "".join(_HALF_BLOCKS[(top == "1", bottom == "1")] for top, bottom in zip(dots[i], dots[i + 1]))
-        for i in range(0, len(dots), 2)
-    ]
-
-
-def block_size(text: str, scale: int) -> tuple[int, int]:
-    """(columns, rows) that `block_lines(text, scale)` takes."""
-    count = sum(1 for ch in text.upper() if ch in FONT_5X7)
-    if not count:
-        return 0, 0
-    return count * GLYPH_WIDTH * scale - scale, (GLYPH_DOTS * scale + 1) // 2
-
-
-class BlockText(Widget):
-    """Text in the large dot font; the board uses it when there is room for dots of two cells
-    or more, and Textual's Digits otherwise."""
-
-    DEFAULT_CSS = """
-    BlockText {
-        width: auto;
-        height: auto;
-    }
-    """
-
-    text: reactive[str] = reactive("", layout=True)
-    scale: reactive[int] = reactive(2, layout=True)
-
-    def render(self) -> Content:
-        return Content("\n".join(block_lines(self.text, self.scale)))
-
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return block_size(self.text, self.scale)[0]
-
-    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return block_size(self.text, self.scale)[1]
-
-
-def fit_scales(code: str, counter: str, width: int, height: int, *, smallest: int = 2) -> tuple[int, int] | None:
-    """The largest dot scale for the code (at least `smallest`) and the one for the counter line
-    below it that fit in width x height with a blank row between; None when they do not fit."""
-    for scale in range(12, smallest - 1, -1):
-        code_width, code_rows = block_size(code, scale)
-        if code_width > width:
-            continue
-        if not counter:
-            return (scale, 0) if code_rows <= height else None
-        for counter_scale in range(scale, 0, -1):
-            counter_width, counter_rows = block_size(counter, counter_scale)
-            if counter_width <= width and code_rows + 1 + counter_rows <= height:
-                return scale, counter_scale
-    return None
 
 
 def _load() -> tuple[str, BoardState]:
@@ -163,6 +45,9 @@ class BoardScreen(AppScreen):
     """Shown on a screen in the waiting room; nothing on it is typed in or chosen."""
 
     CSS_PATH = "board.tcss"
+    # A public screen: staff keys mean nothing to the waiting room, and no staff idle lock covers it.
+    SHOW_KEYS = False
+    IDLE_LOCK = False
     TITLE = _("Papan antrian")
     HELP = _("Papan ruang tunggu: nomor yang dipanggil terakhir, panggilan sebelumnya, dan jumlah yang "
              "menunggu per layanan. Papan diperbarui sendiri. Tekan Ctrl+Q untuk menutup papan.")
@@ -202,12 +87,8 @@ class BoardScreen(AppScreen):
             waiting.border_title = _("Menunggu")
             yield Static("", id="board-waiting-line")
         yield Static(_("Perhatikan nomor Anda. Bila terlewat, sampaikan ke petugas loket."), id="board-hint", markup=False)
-        # Staff keys mean nothing to the waiting room: the key bar is composed, and hidden.
-        yield KeyBar(id="board-keys")
 
     def on_mount(self) -> None:
-        # A public screen is never covered by the idle lock of a staff desk.
-        self.app.idle_lock_seconds = 0
         config = self.app.config
         self.watcher = announce.CallWatcher(bell=config.board_bell, speak=config.board_speak)
         self._tick()

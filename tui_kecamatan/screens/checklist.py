@@ -325,7 +325,7 @@ class ChecklistScreen(OfficeScreen):
         else:
             parts.append(Content.styled(" " + _("Berkas lengkap."), "bold $success"))
         if self.has_unsaved_changes():
-            parts.append(Content.styled(" " + _("(belum disimpan)"), "italic $text-muted"))
+            parts.append(Content.styled(" " + _("(belum disimpan)"), "italic dim"))
         self.query_one("#checklist-summary", Static).update(Content.assemble(*parts))
 
     @on(ChecklistView.Changed)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_kecamatan.i18n import _
+from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -27,26 +27,11 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen {
         align: center middle;
     }
-    ConfirmScreen > Vertical {
+    ConfirmScreen > DialogBox {
         width: 60;
-        max-width: 100%;
-        height: auto;
-        border: $frame $warning;
-        border-title-color: $warning;
-        border-title-style: bold;
-        background: $surface;
-        padding: 0 1;
     }
     ConfirmScreen #confirm-question {
         margin: 1 0;
-    }
-    ConfirmScreen Horizontal {
-        height: 1;
-        align-horizontal: center;
-    }
-    ConfirmScreen Button {
-        margin: 0 2;
-        min-width: 12;
     }
     """
 
@@ -73,10 +58,10 @@ class ConfirmScreen(ModalScreen[bool]):
         self.default = default
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with DialogBox(classes="-warning") as box:
             box.border_title = self.title_text
             yield Static(self.question, id="confirm-question", markup=False)
-            with Horizontal():
+            with DialogButtons():
                 yield Button(Content(self.yes_label), id="yes", variant="primary", compact=True)
                 yield Button(Content(self.no_label), id="no", compact=True)
 

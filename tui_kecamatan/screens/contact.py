@@ -9,7 +9,7 @@ from typing import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -19,6 +19,7 @@ from tui_kecamatan.core.messages import ContactDraft, ContactInfo
 from tui_kecamatan.core.requests import RequestAction, RequestDetail
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
+from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
 
 TITLES = {
     "missing": "Hubungi pemohon: berkas kurang",
@@ -40,17 +41,8 @@ class ContactScreen(ModalScreen[bool]):
     ContactScreen {
         align: center middle;
     }
-    ContactScreen > Vertical {
+    ContactScreen > DialogBox {
         width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: $frame $primary;
-        border-title-color: $primary;
-        border-title-style: bold;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-        padding: 0 1;
     }
     ContactScreen #contact-to {
         text-style: bold;
@@ -81,11 +73,7 @@ class ContactScreen(ModalScreen[bool]):
         color: $warning;
         text-style: bold;
     }
-    ContactScreen Horizontal {
-        height: 1;
-        align-horizontal: center;
-    }
-    ContactScreen Button {
+    ContactScreen DialogButtons > Button {
         margin: 0 1;
         min-width: 10;
     }
@@ -111,7 +99,7 @@ class ContactScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         draft = self.draft
-        with Vertical() as box:
+        with DialogBox() as box:
             box.border_title = _(TITLES.get(draft.kind, "Hubungi (WhatsApp)"))
             box.border_subtitle = _("No. registrasi {reg_no}").format(reg_no=draft.reg_no)
             if self.has_phone:
@@ -130,7 +118,7 @@ class ContactScreen(ModalScreen[bool]):
                 with VerticalScroll(id="contact-link"):
                     yield Static(draft.link, markup=False, id="contact-link-text")
             yield Static("", id="contact-status", markup=False)
-            with Horizontal():
+            with DialogButtons():
                 yield Button(Content(_("Sudah terkirim (s)")), id="sent", variant="primary", compact=True,
                              disabled=not self.has_phone)
                 yield Button(Content(_("Salin pesan (c)")), id="copy", compact=True)

@@ -8,12 +8,12 @@ from functools import partial
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
-from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from tui_kecamatan.i18n import _
+from tui_kecamatan.widgets.dialog import DialogBox
 
 KEY_WIDTH = 12
 DESCRIPTION_WIDTH = 52
@@ -67,17 +67,8 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen {
         align: center middle;
     }
-    HelpScreen > Vertical {
+    HelpScreen > DialogBox {
         width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: $frame $primary;
-        border-title-color: $primary;
-        border-title-style: bold;
-        border-subtitle-color: $text-muted;
-        background: $surface;
-        padding: 0 1;
     }
     HelpScreen #help-about {
         margin-bottom: 1;
@@ -109,7 +100,7 @@ class HelpScreen(ModalScreen[None]):
         return cls(screen_keys(screen), str(title), str(about))
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with DialogBox() as box:
             box.border_title = _("Bantuan") + (f" - {self.title_text}" if self.title_text else "")
             box.border_subtitle = _("esc Tutup")
             if self.about:

@@ -23,7 +23,7 @@ from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.screens.request_detail import RequestDetailScreen
 from tui_kecamatan.screens.request_print import MediaChoiceScreen
-from tui_kecamatan.widgets.form import CoreCheck, FormMessage
+from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow
 from tui_kecamatan.widgets.keybar import KeyBar
 
 OK_MARK = "✓"
@@ -76,22 +76,17 @@ def _check_name(value: str) -> None:
         raise InvalidInput(_("Nama pemohon wajib diisi."))
 
 
-class IntakeRow(Horizontal):
-    """A label, its field, and a hint that shows the check's result beside the field."""
+class IntakeRow(FormRow):
+    """A form row with a gap below it and a hint beside the field that shows the check's result
+    (and may wrap to a second line)."""
 
     DEFAULT_CSS = """
     IntakeRow {
         height: auto;
-        width: 1fr;
         margin-bottom: 1;
     }
     IntakeRow > Label {
         width: 12;
-        color: $text-muted;
-    }
-    IntakeRow > Label.-active {
-        color: $accent;
-        text-style: bold;
     }
     IntakeRow > .hint {
         width: 1fr;
@@ -110,28 +105,18 @@ class IntakeRow(Horizontal):
     }
     """
 
-    def __init__(self, label: str, field, *, id: str | None = None, hint: bool = True) -> None:
-        super().__init__(id=id)
-        self.label_text = label
-        self.field = field
+    def __init__(self, label: str, field: Input | Select | RadioSet, *, id: str | None = None,
+                 hint: bool = True) -> None:
+        super().__init__(label, field, id=id)
         self.with_hint = hint
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label_text, markup=False)
-        yield self.field
+        yield from super().compose()
         if self.with_hint:
             yield Static("", classes="hint", markup=False)
 
-    # The label is marked by hand: a `:focus-within` rule on the row is not re-applied to its
-    # label when the focus moves between rows.
-    def on_descendant_focus(self) -> None:
-        self.query_one(Label).add_class("-active")
-
-    def on_descendant_blur(self) -> None:
-        self.query_one(Label).remove_class("-active")
-
     def set_label(self, label: str) -> None:
-        self.label_text = label
+        self.label = label
         self.query_one(Label).update(label)
 
     def hint(self, text: str, kind: str = "") -> None:

@@ -22,10 +22,9 @@ from tui_kecamatan.core.queue import ServiceQueue
 from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
-from tui_kecamatan.screens.board import BlockText, fit_scales
+from tui_kecamatan.widgets.block_text import BlockText, fit_scales
 from tui_kecamatan.screens.queue import receipt_printer_configured, service_name
 from tui_kecamatan.screens.queue_dialogs import StaffPasswordDialog
-from tui_kecamatan.widgets.keybar import KeyBar
 
 SHOW_TICKET_SECONDS = 8.0
 SHOW_REFUSAL_SECONDS = 5.0
@@ -53,6 +52,9 @@ def _keys(number: int) -> str:
 
 class KioskScreen(AppScreen):
     CSS_PATH = "kiosk.tcss"
+    # Citizens press keys here all day: no staff keys shown, no staff idle lock in their way.
+    SHOW_KEYS = False
+    IDLE_LOCK = False
     TITLE = _("Kiosk antrian")
     HELP = _("Kiosk ambil nomor antrian. Warga menekan angka layanan. Esc atau Ctrl+Q menutup kiosk "
              "dengan kata sandi supervisor atau admin.")
@@ -62,8 +64,6 @@ class KioskScreen(AppScreen):
           for n in range(1, NUMBER_KEYS + 1)],
         Binding("escape,ctrl+q", "leave", _("Tutup kiosk (petugas)"), show=False),
     ]
-    # Keys kept from the app while the kiosk is up: quitting, the command palette, Ctrl+C.
-    GUARDED_KEYS = frozenset({"ctrl+q", "ctrl+p", "ctrl+c"})
 
     def __init__(self) -> None:
         super().__init__()
@@ -89,14 +89,14 @@ class KioskScreen(AppScreen):
                 yield Static("", id="kiosk-ticket-service", markup=False)
                 yield Static("", id="kiosk-ticket-ahead", markup=False)
                 yield Static("", id="kiosk-ticket-message", markup=False)
-        # Staff keys mean nothing to citizens: the key bar is composed, and hidden.
-        yield KeyBar(id="kiosk-keys")
 
     # --- the kiosk keeps staff keys away -----------------------------------------------------
 
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        # Claiming these keys removes the app's own bindings for them (quit, palette) here.
-        return key in self.GUARDED_KEYS
+    def allow_quit(self) -> bool:
+        return False  # Ctrl+Q reaches the kiosk's own binding, which asks for a supervisor
+
+    def allow_palette(self) -> bool:
+        return False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("help", "copy_text"):
@@ -106,8 +106,6 @@ class KioskScreen(AppScreen):
     # --- start -------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        # Citizens press keys here all day; the staff idle lock would only get in their way.
-        self.app.idle_lock_seconds = 0
         if self.app.actor is not None:
             self.session_actor = self.app.actor
             self.refresh_data()

@@ -6,13 +6,14 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical
+from textual.containers import Center
 from textual.content import Content
 from textual.widgets import Input, Static
 
 from tui_kecamatan.core import accounts
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
+from tui_kecamatan.widgets.dialog import DialogBox
 from tui_kecamatan.widgets.form import FormMessage, FormRow
 from tui_kecamatan.widgets.keybar import KeyBar
 
@@ -34,11 +35,7 @@ class LockScreen(AppScreen):
     }
     LockScreen #lock-box {
         width: 60;
-        max-width: 100%;
-        height: auto;
-        border: $frame $warning;
-        border-title-color: $warning;
-        border-title-style: bold;
+        background: $background;  /* a full screen, not a dialog over one: no surface colour */
         padding: 1 2;
     }
     LockScreen #lock-who {
@@ -60,10 +57,13 @@ class LockScreen(AppScreen):
         self.tries = 0
         self.checking = False
 
+    def allow_palette(self) -> bool:
+        return False  # the palette would run the commands of the screens this one covers
+
     def compose(self) -> ComposeResult:
         actor = self.app.actor
         with Center():
-            with Vertical(id="lock-box") as box:
+            with DialogBox(id="lock-box", classes="-warning") as box:
                 box.border_title = _("Layar terkunci")
                 who = Content.assemble(
                     actor.display_name if actor else "", f" ({actor.role.label})" if actor else ""

@@ -209,7 +209,7 @@ class QueueScreen(OfficeScreen):
         if view.counter_problem:
             widget.update(Content.styled(view.counter_problem, "bold $error"))
         elif current is None:
-            widget.update(Content.styled(_("belum ada nomor dipanggil"), "$text-muted"))
+            widget.update(Content.styled(_("belum ada nomor dipanggil"), "dim"))
         elif current.status == SERVING:
             widget.update(Content.assemble(_("dilayani: "), (current.code, "bold $success")))
         else:

@@ -16,7 +16,6 @@ from peewee import DatabaseError
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.timer import Timer
@@ -30,35 +29,16 @@ from tui_kecamatan.core.queue import ProtocolItem, ServiceQueue, TicketInfo
 from tui_kecamatan.core.text import NAME_MAX, NOTE_MAX, REASON_MAX, clean_text
 from tui_kecamatan.errors import AppError, DatabaseUnavailable
 from tui_kecamatan.i18n import _
+from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
 from tui_kecamatan.widgets.form import FormMessage, FormRow
 
+# The frame is the shared DialogBox (70 columns unless a dialog says otherwise).
 DIALOG_CSS = """
 {cls} {{
     align: center middle;
 }}
-{cls} > Vertical {{
-    width: 70;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: $frame $primary;
-    border-title-color: $primary;
-    border-title-style: bold;
-    border-subtitle-color: $text-muted;
-    background: $surface;
-    padding: 0 1;
-}}
 {cls} .dialog-about {{
     margin: 1 0;
-}}
-{cls} .dialog-buttons {{
-    height: 1;
-    margin-top: 1;
-    align-horizontal: center;
-}}
-{cls} .dialog-buttons Button {{
-    margin: 0 2;
-    min-width: 14;
 }}
 """
 
@@ -105,7 +85,7 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         self.services = [s for s in services if s.code != ticket.service_code]
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with DialogBox() as box:
             box.border_title = _("Pindahkan {code}").format(code=self.ticket.code)
             box.border_subtitle = _("ctrl+s Pindahkan  esc Batal")
             yield Static(
@@ -180,7 +160,7 @@ class ReasonDialog(ModalScreen[str | None]):
         self.required_message = required_message or _("Alasan wajib diisi.")
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with DialogBox() as box:
             box.border_title = self.title_text
             box.border_subtitle = _("enter Lanjut  esc Batal")
             yield Static(self.question, classes="dialog-about", markup=False)
@@ -216,7 +196,7 @@ class TicketCodeDialog(ModalScreen[str | None]):
         self.value = value
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with DialogBox() as box:
             box.border_title = self.title_text
             box.border_subtitle = _("enter Lanjut  esc Batal")
             yield Static(self.question, classes="dialog-about", markup=False)
@@ -243,12 +223,18 @@ class HealthProtocolDialog(ModalScreen[list[int] | None]):
     Ctrl+S records the ticked steps and returns their ids."""
 
     DEFAULT_CSS = _css("HealthProtocolDialog", """
-    HealthProtocolDialog > Vertical {
+    HealthProtocolDialog > DialogBox {
         width: 76;
     }
     HealthProtocolDialog SelectionList {
         height: auto;
         max-height: 12;
+    }
+    HealthProtocolDialog DialogButtons {
+        margin-top: 1;
+    }
+    HealthProtocolDialog DialogButtons > Button {
+        min-width: 14;
     }
     """)
     BINDINGS = [
@@ -263,7 +249,7 @@ class HealthProtocolDialog(ModalScreen[list[int] | None]):
         self.items = items
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with DialogBox() as box:
             box.border_title = _("Protokol kesehatan - {code}").format(code=self.code)
             box.border_subtitle = _("spasi Centang  ctrl+s Simpan  esc Batal")
             yield Static(_("Centang setiap langkah yang sudah dilakukan sebelum perekaman dimulai."),
@@ -272,10 +258,10 @@ class HealthProtocolDialog(ModalScreen[list[int] | None]):
             for item in self.items:
                 label = Content(clean_text(item.text, 300))
                 if item.mandatory:
-                    label = Content.assemble(label, (" " + _("(wajib)"), "$text-muted"))
+                    label = Content.assemble(label, (" " + _("(wajib)"), "dim"))
                 selections.append(Selection(label, item.id, item.checked))
             yield SelectionList[int](*selections, id="protocol-items")
-            with Horizontal(classes="dialog-buttons"):
+            with DialogButtons():
                 yield Button(Content(_("Simpan (ctrl+s)")), id="protocol-save", variant="primary", compact=True)
                 yield Button(Content(_("Batal (esc)")), id="protocol-cancel", compact=True)
 
@@ -310,15 +296,12 @@ class StaffPasswordDialog(ModalScreen[Actor | None]):
     """
 
     DEFAULT_CSS = _css("StaffPasswordDialog", """
-    StaffPasswordDialog > Vertical {
+    StaffPasswordDialog > DialogBox {
         width: 64;
-        border: $frame $warning;
-        border-title-color: $warning;
     }
     """)
     BINDINGS = [Binding("escape", "cancel", _("Batal"))]
     AUTO_FOCUS = "#staff-username"
-    GUARDED_KEYS = frozenset({"ctrl+q", "ctrl+p", "ctrl+c"})
 
     def __init__(
         self,
@@ -343,7 +326,7 @@ class StaffPasswordDialog(ModalScreen[Actor | None]):
         self._idle: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with DialogBox(classes="-warning") as box:
             box.border_title = self.title_text
             if self.cancellable:
                 box.border_subtitle = _("enter Lanjut  esc Batal")
@@ -355,9 +338,12 @@ class StaffPasswordDialog(ModalScreen[Actor | None]):
     def on_mount(self) -> None:
         self._restart_idle()
 
-    def check_consume_key(self, key: str, character: str | None) -> bool:
-        # Claiming these keys removes the app's Ctrl+Q and palette bindings while this dialog is up.
-        return self.guard_keys and key in self.GUARDED_KEYS
+    # The app asks the screen on top before it quits or opens the palette (AppScreen.allow_quit).
+    def allow_quit(self) -> bool:
+        return not self.guard_keys
+
+    def allow_palette(self) -> bool:
+        return not self.guard_keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel":

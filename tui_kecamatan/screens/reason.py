@@ -6,13 +6,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui_kecamatan.core.text import REASON_MAX, clean_text
 from tui_kecamatan.i18n import _
+from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
 from tui_kecamatan.widgets.form import FormMessage
 
 
@@ -29,15 +29,8 @@ class ReasonScreen(ModalScreen[str | None]):
     ReasonScreen {
         align: center middle;
     }
-    ReasonScreen > Vertical {
+    ReasonScreen > DialogBox {
         width: 70;
-        max-width: 100%;
-        height: auto;
-        border: $frame $primary;
-        border-title-color: $primary;
-        border-title-style: bold;
-        background: $surface;
-        padding: 0 1;
     }
     ReasonScreen #reason-question {
         margin: 1 0 0 0;
@@ -48,14 +41,6 @@ class ReasonScreen(ModalScreen[str | None]):
     }
     ReasonScreen #reason-message {
         margin: 0 0 1 0;
-    }
-    ReasonScreen Horizontal {
-        height: 1;
-        align-horizontal: center;
-    }
-    ReasonScreen Button {
-        margin: 0 2;
-        min-width: 12;
     }
     """
 
@@ -82,14 +67,14 @@ class ReasonScreen(ModalScreen[str | None]):
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with DialogBox() as box:
             box.border_title = self.title_text
             if self.question:
                 yield Static(self.question, id="reason-question", markup=False)
             yield Input(self.value, id="reason-input", max_length=self.max_length, placeholder=self.placeholder,
                         compact=True)
             yield FormMessage(id="reason-message")
-            with Horizontal():
+            with DialogButtons():
                 yield Button(Content(_("Simpan (enter)")), id="ok", variant="primary", compact=True)
                 yield Button(Content(_("Batal (esc)")), id="cancel", compact=True)
 

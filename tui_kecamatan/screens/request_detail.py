@@ -28,7 +28,7 @@ from tui_kecamatan.screens.checklist import ChecklistScreen
 from tui_kecamatan.screens.confirm import ConfirmScreen
 from tui_kecamatan.screens.contact import contact_citizen, contact_kind
 from tui_kecamatan.screens.reason import ReasonScreen
-from tui_kecamatan.screens.request_print import MediaChoiceScreen, print_request_document
+from tui_kecamatan.screens.request_print import MediaChoiceScreen, print_request_document, save_request_pdf
 from tui_kecamatan.widgets.keybar import KeyBar
 
 A = RequestAction
@@ -51,8 +51,8 @@ STATUS_STYLES = {
     "complete": "bold $primary",
     "processing": "bold $accent",
     "ready": "bold $success",
-    "picked_up": "bold $text-muted",
-    "delivered": "bold $text-muted",
+    "picked_up": "bold dim",
+    "delivered": "bold dim",
     "cancelled": "bold $error",
     "rejected": "bold $error",
 }
@@ -201,7 +201,9 @@ class RequestDetailScreen(OfficeScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        if self._print_receipt:
+        # Saving as a file asks for a name once the request is loaded (see `_loaded`), so the
+        # question is not hidden under the checklist.
+        if self._print_receipt and self._print_receipt != "file":
             print_request_document(self, "receipt", self.request_ref, self._print_receipt)
             self._print_receipt = None
 
@@ -222,10 +224,17 @@ class RequestDetailScreen(OfficeScreen):
         self.request_ref = detail.request.reg_no
         self._show()
         self.refresh_bindings()
-        if self._open_checklist:
-            self._open_checklist = False
-            if RequestAction.CHECKLIST.value in detail.allowed_actions:
-                self.app.push_screen(ChecklistScreen(detail.request.reg_no))
+        open_checklist, self._open_checklist = self._open_checklist, False
+        if self._print_receipt == "file":
+            self._print_receipt = None
+            save_request_pdf(self, "receipt", detail.request.reg_no,
+                             after=(lambda: self._push_checklist(detail)) if open_checklist else None)
+        elif open_checklist:
+            self._push_checklist(detail)
+
+    def _push_checklist(self, detail: RequestDetail) -> None:
+        if RequestAction.CHECKLIST.value in detail.allowed_actions:
+            self.app.push_screen(ChecklistScreen(detail.request.reg_no))
 
     def _show(self) -> None:
         detail = self.detail
@@ -260,7 +269,7 @@ class RequestDetailScreen(OfficeScreen):
     def _fields(self, detail: RequestDetail) -> dict[str, Content | None]:
         """Each field's value; None hides the row (no pickup yet, no reason)."""
         info = detail.request
-        muted = "$text-muted"
+        muted = "dim"
         nik: list = [info.nik_masked]
         if self.revealed_nik:
             nik = [(self.revealed_nik, "bold $warning"), (" " + _("(tercatat di audit)"), muted)]

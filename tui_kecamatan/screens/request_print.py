@@ -3,10 +3,11 @@ printer, and the glue that records the job, sends it off the event loop and says
 
 from __future__ import annotations
 
+from typing import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
@@ -14,6 +15,7 @@ from textual.widgets import Button, Static
 from tui_kecamatan.core import documents, printjobs
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
+from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
 
 # What each document is called in the "printing..." and failure sentences.
 DOCUMENT_LABELS = {
@@ -23,7 +25,8 @@ DOCUMENT_LABELS = {
 
 
 class MediaChoiceScreen(ModalScreen[str | None]):
-    """Ask where to print: "a4" (a key), "receipt" (s key, the receipt printer) or None (n, Esc).
+    """Ask where to print: "a4" (a key), "receipt" (s key, the receipt printer), "file" (f key,
+    an A4 PDF saved to a file the operator names) or None (n, Esc).
 
     `headline` is shown above the question in bold, e.g. the new registration number.
     """
@@ -32,15 +35,8 @@ class MediaChoiceScreen(ModalScreen[str | None]):
     MediaChoiceScreen {
         align: center middle;
     }
-    MediaChoiceScreen > Vertical {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        border: $frame $primary;
-        border-title-color: $primary;
-        border-title-style: bold;
-        background: $surface;
-        padding: 0 1;
+    MediaChoiceScreen > DialogBox {
+        width: 70;
     }
     MediaChoiceScreen #media-headline {
         margin: 1 0 0 0;
@@ -52,19 +48,15 @@ class MediaChoiceScreen(ModalScreen[str | None]):
     MediaChoiceScreen #media-question {
         margin: 1 0;
     }
-    MediaChoiceScreen Horizontal {
-        height: 1;
-        align-horizontal: center;
-    }
-    MediaChoiceScreen Button {
+    MediaChoiceScreen DialogButtons > Button {
         margin: 0 1;
-        min-width: 12;
     }
     """
 
     BINDINGS = [
         Binding("a", "choose('a4')", _("Cetak di A4")),
         Binding("s", "choose('receipt')", _("Cetak di printer struk")),
+        Binding("f", "choose('file')", _("Simpan sebagai berkas PDF")),
         Binding("n", "choose('')", _("Tidak dicetak")),
         Binding("escape", "choose('')", _("Tidak dicetak"), show=False),
         Binding("left", "app.focus_previous", _("Tombol sebelumnya"), show=False),
@@ -78,15 +70,16 @@ class MediaChoiceScreen(ModalScreen[str | None]):
         self.headline = headline
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
+        with DialogBox() as box:
             box.border_title = self.title_text
             if self.headline:
                 yield Static(Content(self.headline) if isinstance(self.headline, str) else self.headline,
                              id="media-headline")
             yield Static(self.question, id="media-question", markup=False)
-            with Horizontal():
+            with DialogButtons():
                 yield Button(Content(_("A4 (a)")), id="a4", variant="primary", compact=True)
                 yield Button(Content(_("Struk (s)")), id="receipt", compact=True)
+                yield Button(Content(_("PDF (f)")), id="file", compact=True)
                 yield Button(Content(_("Tidak (n)")), id="none", compact=True)
 
     def on_mount(self) -> None:
@@ -110,10 +103,42 @@ def _record_and_send(document: str, actor, request_ref, media: str, config) -> p
     return printjobs.send_job(job_id, config, actor=actor)
 
 
+# File names offered when a document is saved as a PDF, in the operator's home folder.
+PDF_NAMES = {"receipt": "tanda-terima", "checklist": "daftar-periksa"}
+
+
+def save_request_pdf(screen: AppScreen, document: str, request_ref, after: Callable[[], None] | None = None) -> None:
+    """Ask for a file name, then save the request's A4 document there as a PDF (in a worker);
+    `after` runs once the dialog is closed, saved or not."""
+    from pathlib import Path
+
+    from tui_kecamatan.screens.reason import ReasonScreen
+
+    label = _(DOCUMENT_LABELS[document])
+    suggested = str(Path.home() / f"{PDF_NAMES[document]}-{request_ref}.pdf")
+
+    def chosen(path: str | None) -> None:
+        if after is not None:
+            after()
+        if not path:
+            return
+        screen.run_db(documents.save_pdf, screen.app.actor, document, request_ref, path,
+                      then=lambda saved: screen.notify(_("{what} disimpan di {path}.").format(what=label, path=saved),
+                                                       markup=False, timeout=8),
+                      group=f"pdf-{document}")
+
+    screen.app.push_screen(ReasonScreen(_("Simpan sebagai PDF"), _("Nama berkas PDF untuk {what}:").format(what=label.lower()),
+                                        value=suggested), chosen)
+
+
 def print_request_document(screen: AppScreen, document: str, request_ref, media: str = "a4") -> None:
     """Print the receipt ("receipt", on `media`) or the checklist sheet ("checklist", A4) of a
     request from `screen`, in a thread worker; the outcome is a notification. A failed print
-    leaves the request as saved and says how to print it again."""
+    leaves the request as saved and says how to print it again. Media "file" saves the A4
+    document as a PDF file instead."""
+    if media == "file":
+        save_request_pdf(screen, document, request_ref)
+        return
     app = screen.app
     label = _(DOCUMENT_LABELS[document])
     screen.notify(_("{what} sedang dicetak...").format(what=label), timeout=3)

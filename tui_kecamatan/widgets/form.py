@@ -9,7 +9,7 @@ from textual.actions import SkipAction
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, RadioSet, Select, Static
 
 from tui_kecamatan.errors import AppError
 
@@ -30,7 +30,8 @@ class CoreCheck(Validator):
 
 
 class FormRow(Horizontal):
-    """A label and its input on one line; the label lights up while the input has focus."""
+    """A label and its field (an Input, or a Select or RadioSet) on one line; the label lights up
+    while the field has focus. Subclasses may add widgets after the field (see intake's hints)."""
 
     DEFAULT_CSS = """
     FormRow {
@@ -50,7 +51,7 @@ class FormRow(Horizontal):
     }
     """
 
-    def __init__(self, label: str, field: Input, *, id: str | None = None) -> None:
+    def __init__(self, label: str, field: Input | Select | RadioSet, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.label = label
         self.field = field

@@ -7,6 +7,7 @@ from typing import Sequence, Union
 
 from textual.content import Content
 from textual.geometry import Size
+from textual.style import Style as VisualStyle
 from textual.widget import Widget
 
 Cell = Union[str, Content]
@@ -23,12 +24,19 @@ class PlainTable(Widget):
     """Figures in columns that fit the widget's width; long text ends in an ellipsis.
 
     A `str` cell is shown literally (people's text is safe in it); pass `Content` to style a
-    cell, e.g. `Content.styled("ditunda", "$warning")`.
+    cell, e.g. `Content.styled("ditunda", "$warning")`. Muted text needs the stylesheet: a
+    Content style cannot use `$text-muted` (an "auto" colour), hence the header's component class.
     """
+
+    COMPONENT_CLASSES = {"plain-table--header"}
 
     DEFAULT_CSS = """
     PlainTable {
         height: auto;
+    }
+    PlainTable > .plain-table--header {
+        color: $text-muted;
+        text-style: bold;
     }
     """
 
@@ -53,7 +61,7 @@ class PlainTable(Widget):
         share = spare // len(flexible) if flexible else 0
         return [c.width if c.width is not None else share for c in self.columns]
 
-    def _line(self, cells: Sequence[Cell], widths: list[int], style: str = "") -> Content:
+    def _line(self, cells: Sequence[Cell], widths: list[int], style: str | VisualStyle = "") -> Content:
         parts: list[Content] = []
         for column, width, cell in zip(self.columns, widths, cells):
             content = cell if isinstance(cell, Content) else Content(str(cell))
@@ -70,7 +78,8 @@ class PlainTable(Widget):
         widths = self._widths(self.content_size.width)
         lines: list[Content] = []
         if self.show_header:
-            lines.append(self._line([c.header for c in self.columns], widths, "bold $text-muted"))
+            header_style = self.get_visual_style("plain-table--header")
+            lines.append(self._line([c.header for c in self.columns], widths, header_style))
         lines.extend(self._line(row, widths) for row in self.rows)
         if self.footer is not None:
             lines.append(self._line(self.footer, widths, "bold"))
