@@ -339,3 +339,17 @@ def test_the_dot_font_and_when_it_is_used():
     assert fit_scales("A-007", "LOKET 1", 47, 12) is None
     assert fit_scales("A-007", "LOKET 1", 76, 28) == (2, 1)
     assert fit_scales("A-007", "LOKET 12", 200, 60)[0] >= 4
+
+
+async def test_the_kiosk_is_never_idle_locked(office_ready, display):
+    from tui_kecamatan.screens.lock import LockScreen
+
+    app = KecamatanApp(make_config(), office_ready, actor=display, mode="kiosk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_kiosk(pilot)
+        app.idle_lock_seconds = 0.2
+        # Several idle periods pass: a citizen must never meet the staff lock screen.
+        await pilot.pause(1.0)
+        assert isinstance(app.screen, KioskScreen)
+        assert not any(isinstance(screen, LockScreen) for screen in app.screen_stack)
+        assert not app.idle_lock_applies
