@@ -504,3 +504,22 @@ async def test_hostile_names_are_shown_literally_in_pickup(office_ready, operato
                        what="outcome")
         assert app.is_running
     assert Pickup.get().collector_name == shown
+
+
+async def test_a_scanner_burst_of_number_and_enter_finds_the_request(office_ready, operator):
+    """A USB scanner delivers the whole number and Enter at once, faster than the field takes
+    them: the lookup must still see the whole number."""
+    from textual import events
+
+    info = make_ready(operator, new_request(operator, "Siti Aminah", 1))
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_pickup(pilot)
+        await wait_for(pilot, lambda: pilot.app.focused is screen.query_one("#pickup-reg", Input), what="focus in number")
+        for character in info.reg_no:
+            app.post_message(events.Key(character, character))
+        app.post_message(events.Key("enter", "\r"))
+        await wait_for(pilot, lambda: screen.view is not None and screen.view.reg_no == info.reg_no,
+                       what="the scanned request")
+        assert "Ketik atau pindai" not in screen_text(app)
+        assert "Siti Aminah" in screen_text(app)

@@ -309,7 +309,18 @@ class PickupScreen(OfficeScreen):
 
     def action_enter(self) -> None:
         """Enter in the number field looks the number up, or confirms the request it shows;
-        in the name field it moves on to the NIK; in the NIK field it confirms."""
+        in the name field it moves on to the NIK; in the NIK field it confirms.
+
+        A barcode scanner types the number and Enter in one burst: this priority binding runs
+        before the field has taken the keys queued ahead of the Enter, so the work waits in the
+        field's own queue, behind those keys.
+        """
+        if self.focused is not None:
+            self.focused.call_later(self._enter_now)
+        else:
+            self._enter_now()
+
+    def _enter_now(self) -> None:
         focused = self.focused.id if self.focused is not None else None
         if self.busy:
             return
