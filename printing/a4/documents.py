@@ -26,14 +26,8 @@ _ALIGN = {"L": "LEFT", "C": "CENTER", "R": "RIGHT"}
 def request_receipt_pdf(office: OfficeLetterhead, data: RequestReceiptData, *,
                         printed_at: datetime | None = None) -> bytes:
     """The request receipt (tanda terima) handed to the applicant."""
-    reg_no = person(data.reg_no, 40)
-    pdf = new_document(office, title=_("Tanda terima permohonan"),
-                       reference=_("No. registrasi {nomor}").format(nomor=reg_no), printed_at=printed_at)
+    pdf = _request_document(office, _("Tanda terima permohonan"), data.reg_no, data.service_name, printed_at)
     zone = pdf.zone
-    pdf.add_page()
-    pdf.letterhead()
-    pdf.title_block(_("Tanda terima permohonan"), person(data.service_name))
-    pdf.reg_no_block(_("No. registrasi"), reg_no)
 
     pdf.field(_("Layanan"), person(data.service_name), bold=True)
     pdf.field(_("Tanggal diterima"), format_datetime(data.created_at, zone))
@@ -81,13 +75,7 @@ def request_receipt_pdf(office: OfficeLetterhead, data: RequestReceiptData, *,
 def checklist_pdf(office: OfficeLetterhead, data: ChecklistSheetData, *,
                   printed_at: datetime | None = None) -> bytes:
     """The requirement checklist (daftar periksa berkas): boxes to tick by hand and signatures."""
-    reg_no = person(data.reg_no, 40)
-    pdf = new_document(office, title=_("Daftar periksa berkas"),
-                       reference=_("No. registrasi {nomor}").format(nomor=reg_no), printed_at=printed_at)
-    pdf.add_page()
-    pdf.letterhead()
-    pdf.title_block(_("Daftar periksa berkas"), person(data.service_name))
-    pdf.reg_no_block(_("No. registrasi"), reg_no)
+    pdf = _request_document(office, _("Daftar periksa berkas"), data.reg_no, data.service_name, printed_at)
     pdf.field(_("Layanan"), person(data.service_name), bold=True)
     pdf.field(_("Tanggal diterima"), format_datetime(data.created_at, pdf.zone))
     pdf.field(_("Pemohon"), person(data.applicant_name), bold=True)
@@ -115,13 +103,7 @@ def checklist_pdf(office: OfficeLetterhead, data: ChecklistSheetData, *,
 def pickup_proof_pdf(office: OfficeLetterhead, data: PickupProofData, *,
                      printed_at: datetime | None = None) -> bytes:
     """The proof of collection (bukti pengambilan), signed by the collector and the staff."""
-    reg_no = person(data.reg_no, 40)
-    pdf = new_document(office, title=_("Bukti pengambilan dokumen"),
-                       reference=_("No. registrasi {nomor}").format(nomor=reg_no), printed_at=printed_at)
-    pdf.add_page()
-    pdf.letterhead()
-    pdf.title_block(_("Bukti pengambilan dokumen"), person(data.service_name))
-    pdf.reg_no_block(_("No. registrasi"), reg_no)
+    pdf = _request_document(office, _("Bukti pengambilan dokumen"), data.reg_no, data.service_name, printed_at)
     pdf.field(_("Layanan"), person(data.service_name), bold=True)
     pdf.field(_("Waktu pengambilan"), format_datetime(data.at, pdf.zone))
 
@@ -198,6 +180,20 @@ def report_pdf(office: OfficeLetterhead, report: ReportData, *,
 
 
 # --- pieces -----------------------------------------------------------------------------------
+
+
+def _request_document(office: OfficeLetterhead, title: str, reg_no: str, service_name: str,
+                      printed_at: datetime | None):
+    """The first page every request document shares: letterhead, title with the service, and
+    the registration number large with its barcode; the running reference repeats the number."""
+    reg_no = person(reg_no, 40)
+    pdf = new_document(office, title=title, reference=_("No. registrasi {nomor}").format(nomor=reg_no),
+                       printed_at=printed_at)
+    pdf.add_page()
+    pdf.letterhead()
+    pdf.title_block(title, person(service_name))
+    pdf.reg_no_block(_("No. registrasi"), reg_no)
+    return pdf
 
 
 def _bracket(name: str) -> str:
