@@ -15,9 +15,9 @@ from tui_kecamatan.core import accounts, clock, counters, office
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.db.models import AuditEvent, Counter, CounterService, OfficeProfile, Staff
 from tui_kecamatan.errors import PermissionDenied, Refused
-from tui_kecamatan.screens.admin import AdminScreen
-from tui_kecamatan.screens.admin_dialogs import CounterForm, PasswordForm, ProfileForm, StaffForm
-from tui_kecamatan.screens.confirm import ConfirmScreen
+from tui_kecamatan.screens.admin.screen import AdminScreen
+from tui_kecamatan.screens.admin.dialogs import CounterForm, PasswordForm, ProfileForm, StaffForm
+from tui_kecamatan.widgets.confirm import ConfirmScreen
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from tests.conftest import HOSTILE_NAMES
 from tui_kecamatan.core import office, services
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.db.models import AuditEvent, Desa, Holiday, Service, ServiceRequirement, Setting
-from tui_kecamatan.screens.admin import AdminScreen
-from tui_kecamatan.screens.admin_dialogs import FormDialog
-from tui_kecamatan.screens.admin_templates import TemplateEditor
-from tui_kecamatan.screens.confirm import ConfirmScreen
-from tui_kecamatan.screens.reason import ReasonScreen
+from tui_kecamatan.screens.admin.screen import AdminScreen
+from tui_kecamatan.screens.admin.dialogs import FormDialog
+from tui_kecamatan.screens.admin.templates import TemplateEditor
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.widgets.prompt import TextPrompt
 from test_search_pickup_screens import OFFICE
 
 
@@ -154,7 +154,7 @@ async def test_suspend_a_service_with_a_reason_then_resume(office_ready, admin):
         await open_admin(pilot)
         await choose_service(pilot, "KK")
         await pilot.press("t")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReasonScreen), what="reason dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="reason dialog")
         await pilot.press("enter")  # a reason is required
         await wait_text(pilot, "Isi alasannya terlebih dahulu.")
         await pilot.press(*"Blangko KK habis", "enter")
@@ -305,7 +305,7 @@ async def test_hostile_service_name_in_form_title_and_search_filter(office_ready
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, AdminScreen))
         await pilot.press("f4")
-        from tui_kecamatan.screens.search import SearchScreen
+        from tui_kecamatan.screens.requests.search import SearchScreen
         from textual.widgets import Select
 
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen) and app.screen._services_loaded, what="search")

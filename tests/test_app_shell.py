@@ -22,12 +22,12 @@ from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import OfficeProfile, Pickup, Request, Service, Staff, Ticket
 from tui_kecamatan.errors import InvalidInput, PermissionDenied, Refused
 from tui_kecamatan.screens.base import OfficeScreen
-from tui_kecamatan.screens.confirm import ConfirmScreen
-from tui_kecamatan.screens.help import HelpScreen
-from tui_kecamatan.screens.home import HomeScreen
-from tui_kecamatan.screens.lock import LockScreen
-from tui_kecamatan.screens.login import LoginScreen
-from tui_kecamatan.screens.setup import SetupScreen
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.screens.shell.help import HelpScreen
+from tui_kecamatan.screens.shell.home import HomeScreen
+from tui_kecamatan.screens.shell.lock import LockScreen
+from tui_kecamatan.screens.shell.login import LoginScreen
+from tui_kecamatan.screens.shell.setup import SetupScreen
 from tui_kecamatan.widgets.plain_table import PlainTable
 
 OFFICE = office.ProfileInput(name="Kantor Kecamatan Pasar Kemis", kecamatan="Pasar Kemis",

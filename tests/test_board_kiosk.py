@@ -30,10 +30,10 @@ from tui_kecamatan.core import accounts, announce, queue, requests, services
 from tui_kecamatan.core.queue import BoardCall, BoardState
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import Counter, PrintJob, Ticket
-from tui_kecamatan.screens import kiosk as kiosk_module
-from tui_kecamatan.screens.board import BoardScreen
-from tui_kecamatan.screens.kiosk import KioskScreen, offered_services
-from tui_kecamatan.screens.queue_dialogs import StaffPasswordDialog
+from tui_kecamatan.screens.queue import kiosk as kiosk_module
+from tui_kecamatan.screens.queue.board import BoardScreen
+from tui_kecamatan.screens.queue.kiosk import KioskScreen, offered_services
+from tui_kecamatan.screens.queue.dialogs import StaffPasswordDialog
 from tui_kecamatan.widgets.block_text import BlockText
 
 SPEAKER = """#!/bin/sh
@@ -342,7 +342,7 @@ def test_the_dot_font_and_when_it_is_used():
 
 
 async def test_the_kiosk_is_never_idle_locked(office_ready, display):
-    from tui_kecamatan.screens.lock import LockScreen
+    from tui_kecamatan.screens.shell.lock import LockScreen
 
     app = KecamatanApp(make_config(), office_ready, actor=display, mode="kiosk")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -18,7 +18,8 @@ import peewee
 import pytest
 
 from tui_kecamatan.db import migrations
-from tui_kecamatan.db.connection import APPLICATION_ID, open_database
+from tui_kecamatan.db.connection import open_database
+from tui_kecamatan.db.models import APPLICATION_ID
 from tui_kecamatan.db.models import AuditEvent, Counter, OfficeProfile, Service, ServiceRequirement, Staff
 from tui_kecamatan.errors import DatabaseUnavailable
 

@@ -19,14 +19,14 @@ from tui_kecamatan.config import Config
 from tui_kecamatan.core import clock, office, queue, requests
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import Citizen, Contact, PrintJob, Request, RequestItem
-from tui_kecamatan.screens.checklist import ChecklistScreen, ChecklistView
-from tui_kecamatan.screens.confirm import ConfirmScreen
-from tui_kecamatan.screens.contact import ContactScreen
-from tui_kecamatan.screens.home import HomeScreen
-from tui_kecamatan.screens.intake import IntakeScreen
-from tui_kecamatan.screens.reason import ReasonScreen
-from tui_kecamatan.screens.request_detail import RequestDetailScreen
-from tui_kecamatan.screens.request_print import MediaChoiceScreen
+from tui_kecamatan.screens.requests.checklist import ChecklistScreen, ChecklistView
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.screens.requests.contact import ContactScreen
+from tui_kecamatan.screens.shell.home import HomeScreen
+from tui_kecamatan.screens.requests.intake import IntakeScreen
+from tui_kecamatan.widgets.prompt import TextPrompt
+from tui_kecamatan.screens.requests.detail import RequestDetailScreen
+from tui_kecamatan.screens.requests.print_choice import MediaChoiceScreen
 
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 28, 9, 15, tzinfo=WIB)  # a Saturday morning
@@ -336,7 +336,7 @@ async def test_incomplete_checklist_offers_the_whatsapp_message_then_completes_l
         assert "[ ] KK lama (asli) atau KK yang rusak" in text and "wajib" in text
         await pilot.press("space")  # KK lama
         await pilot.press("down", "down", "e")  # a note on "KTP-el pemohon", left unchecked
-        await wait_screen(pilot, ReasonScreen, "the note dialog")
+        await wait_screen(pilot, TextPrompt, "the note dialog")
         await pilot.press(*"dibawa besok", "enter")
         await wait_for(pilot, lambda: app.screen is screen)
         await wait_text(pilot, "catatan: dibawa besok")
@@ -441,7 +441,7 @@ async def test_the_receipt_can_be_saved_as_a_pdf_before_the_checklist(office_rea
         await pilot.press("ctrl+s")
         await wait_screen(pilot, MediaChoiceScreen)
         await pilot.press("f")
-        dialog = await wait_screen(pilot, ReasonScreen, "the file name question")
+        dialog = await wait_screen(pilot, TextPrompt, "the file name question")
         assert dialog.query_one(Input).value.endswith("tanda-terima-20261128-0001.pdf")
         dialog.query_one(Input).value = str(target)
         await pilot.press("enter")

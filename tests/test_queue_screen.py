@@ -21,10 +21,10 @@ from tui_kecamatan.config import Config
 from tui_kecamatan.core import clock, office, queue
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import Counter, PrintJob, Service, Setting, Ticket
-from tui_kecamatan.screens.confirm import ConfirmScreen
-from tui_kecamatan.screens.home import HomeScreen
-from tui_kecamatan.screens.queue import QueueScreen, pack_line, short_service_label
-from tui_kecamatan.screens.queue_dialogs import (
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.screens.shell.home import HomeScreen
+from tui_kecamatan.screens.queue.queue import QueueScreen, pack_line, short_service_label
+from tui_kecamatan.screens.queue.dialogs import (
     HealthProtocolDialog,
     ReasonDialog,
     TicketCodeDialog,

@@ -32,14 +32,14 @@ from tui_kecamatan import screens
 from tui_kecamatan.core import clock, messages, requests
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import AuditEvent, Contact, PrintJob, Request
-from tui_kecamatan.screens.checklist import ChecklistScreen
-from tui_kecamatan.screens.confirm import ConfirmScreen
-from tui_kecamatan.screens.contact import ContactScreen
-from tui_kecamatan.screens.help import HelpScreen
-from tui_kecamatan.screens.home import HomeScreen
-from tui_kecamatan.screens.reason import ReasonScreen
-from tui_kecamatan.screens.request_detail import RequestDetailScreen
-from tui_kecamatan.screens.request_print import MediaChoiceScreen
+from tui_kecamatan.screens.requests.checklist import ChecklistScreen
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.screens.requests.contact import ContactScreen
+from tui_kecamatan.screens.shell.help import HelpScreen
+from tui_kecamatan.screens.shell.home import HomeScreen
+from tui_kecamatan.widgets.prompt import TextPrompt
+from tui_kecamatan.screens.requests.detail import RequestDetailScreen
+from tui_kecamatan.screens.requests.print_choice import MediaChoiceScreen
 
 
 async def open_detail(pilot, ref) -> RequestDetailScreen:
@@ -153,7 +153,7 @@ async def test_cancel_asks_a_reason_and_a_confirmation(office_ready, operator):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_detail(pilot, info.reg_no)
         await pilot.press("c")
-        await wait_screen(pilot, ReasonScreen)
+        await wait_screen(pilot, TextPrompt)
         await pilot.press("enter")  # empty
         await wait_text(pilot, "Isi alasannya terlebih dahulu.")
         await pilot.press(*"[b]duplikat[/b] dari 0002", "enter")
@@ -164,7 +164,7 @@ async def test_cancel_asks_a_reason_and_a_confirmation(office_ready, operator):
         await wait_for(pilot, lambda: app.screen is screen)
         assert status_of(info) == "received"
         await pilot.press("c")
-        await wait_screen(pilot, ReasonScreen)
+        await wait_screen(pilot, TextPrompt)
         await pilot.press(*"pemohon membatalkan", "enter")
         await wait_screen(pilot, ConfirmScreen)
         await pilot.press("y")
@@ -184,14 +184,14 @@ async def test_a_supervisor_rejects_and_reopens(office_ready, supervisor):
         await open_detail(pilot, info.reg_no)
         assert "t Tolak" in "\n".join(bindings_shown(app))
         await pilot.press("t")
-        await wait_screen(pilot, ReasonScreen)
+        await wait_screen(pilot, TextPrompt)
         await pilot.press(*"bukan warga kecamatan ini", "enter")
         await wait_screen(pilot, ConfirmScreen)
         await pilot.press("y")
         await wait_for(pilot, lambda: status_of(info) == "rejected", what="rejected")
         await wait_text(pilot, "Ditolak")
         await pilot.press("o")
-        await wait_screen(pilot, ReasonScreen)
+        await wait_screen(pilot, TextPrompt)
         await pilot.press(*"salah wilayah", "enter")
         await wait_screen(pilot, ConfirmScreen)
         await pilot.press("y")
@@ -355,7 +355,7 @@ async def test_the_receipt_is_saved_as_a_pdf_file_the_operator_names(office_read
         await pilot.press("r")
         await wait_screen(pilot, MediaChoiceScreen)
         await pilot.press("f")
-        await wait_screen(pilot, ReasonScreen)
+        await wait_screen(pilot, TextPrompt)
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await wait_for(pilot, target.exists, what="the PDF file")
@@ -365,7 +365,7 @@ async def test_the_receipt_is_saved_as_a_pdf_file_the_operator_names(office_read
         await pilot.press("r")
         await wait_screen(pilot, MediaChoiceScreen)
         await pilot.press("f")
-        await wait_screen(pilot, ReasonScreen)
+        await wait_screen(pilot, TextPrompt)
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await wait_notified(pilot, "sudah ada")

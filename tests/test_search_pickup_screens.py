@@ -19,10 +19,10 @@ from tui_kecamatan.config import Config
 from tui_kecamatan.core import clock, office, requests
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import AuditEvent, Contact, Pickup, PrintJob, Request
-from tui_kecamatan.screens.confirm import ConfirmScreen
-from tui_kecamatan.screens.home import HomeScreen
-from tui_kecamatan.screens.pickup import PickupScreen
-from tui_kecamatan.screens.search import SearchScreen, parse_day
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.screens.shell.home import HomeScreen
+from tui_kecamatan.screens.requests.pickup import PickupScreen
+from tui_kecamatan.screens.requests.search import SearchScreen, parse_day
 from tui_kecamatan.errors import InvalidInput
 
 WIB = timezone(timedelta(hours=7))
@@ -255,7 +255,7 @@ async def test_paging_50_at_a_time(office_ready, operator):
 
 
 async def test_enter_opens_the_request_detail(office_ready, operator):
-    from tui_kecamatan.screens import search as search_module
+    from tui_kecamatan.screens.requests import search as search_module
 
     detail_class = search_module._detail_class()
     if detail_class is None:
@@ -445,7 +445,7 @@ async def test_pickup_screen_opens_prefilled(office_ready, operator, tmp_path):
 
 
 async def test_electronic_delivery_records_the_contact(office_ready, operator, tmp_path):
-    from tui_kecamatan.screens.contact import ContactScreen
+    from tui_kecamatan.screens.requests.contact import ContactScreen
 
     info = make_ready(operator, new_request(operator, "Siti Aminah", 1))
     app = make_app(office_ready, operator, tmp_path)

@@ -18,10 +18,10 @@ from test_queue_screen import (  # noqa: F401 - fixed_clock and office_ready are
 from tui_kecamatan.app import KecamatanApp
 from tui_kecamatan.core import accounts, queue
 from tui_kecamatan.db.models import Counter
-from tui_kecamatan.screens.board import BoardScreen
-from tui_kecamatan.screens.home import HomeScreen
-from tui_kecamatan.screens.kiosk import KioskScreen
-from tui_kecamatan.screens.queue import QueueScreen
+from tui_kecamatan.screens.queue.board import BoardScreen
+from tui_kecamatan.screens.shell.home import HomeScreen
+from tui_kecamatan.screens.queue.kiosk import KioskScreen
+from tui_kecamatan.screens.queue.queue import QueueScreen
 
 SIZE = (80, 24)
 
@@ -84,7 +84,7 @@ def test_kiosk_menu(snap_compare, busy_morning, display):
 
 
 def test_kiosk_ticket(snap_compare, busy_morning, display, tmp_path, monkeypatch):
-    from tui_kecamatan.screens import kiosk
+    from tui_kecamatan.screens.queue import kiosk
 
     monkeypatch.setattr(kiosk, "SHOW_TICKET_SECONDS", 600)
     app = KecamatanApp(make_config(file_printer(tmp_path)), busy_morning, actor=display, mode="kiosk")

@@ -14,11 +14,11 @@ from tests.test_intake_screens import (
     wait_for,
 )
 from tui_kecamatan.core import clock, messages, requests
-from tui_kecamatan.screens.checklist import ChecklistScreen
-from tui_kecamatan.screens.contact import ContactScreen
-from tui_kecamatan.screens.home import HomeScreen
-from tui_kecamatan.screens.intake import IntakeScreen
-from tui_kecamatan.screens.request_detail import RequestDetailScreen
+from tui_kecamatan.screens.requests.checklist import ChecklistScreen
+from tui_kecamatan.screens.requests.contact import ContactScreen
+from tui_kecamatan.screens.shell.home import HomeScreen
+from tui_kecamatan.screens.requests.intake import IntakeScreen
+from tui_kecamatan.screens.requests.detail import RequestDetailScreen
 
 SIZE = (80, 24)
 

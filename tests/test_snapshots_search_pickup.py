@@ -10,10 +10,10 @@ from textual.widgets import DataTable, Input
 
 from test_search_pickup_screens import NOW, OFFICE, fixed_clock, make_app, make_ready, new_request, wait_for
 from tui_kecamatan.core import office, pickup, requests
-from tui_kecamatan.screens.admin import AdminScreen
-from tui_kecamatan.screens.home import HomeScreen
-from tui_kecamatan.screens.pickup import PickupScreen
-from tui_kecamatan.screens.search import SearchScreen
+from tui_kecamatan.screens.admin.screen import AdminScreen
+from tui_kecamatan.screens.shell.home import HomeScreen
+from tui_kecamatan.screens.requests.pickup import PickupScreen
+from tui_kecamatan.screens.requests.search import SearchScreen
 
 SIZE = (80, 24)
 

@@ -12,10 +12,10 @@ from tui_kecamatan.app import KecamatanApp
 from tui_kecamatan.config import Config
 from tui_kecamatan.core import clock, office
 from tui_kecamatan.db.models import Citizen, Pickup, Request, Service, Ticket
-from tui_kecamatan.screens.help import HelpScreen
-from tui_kecamatan.screens.home import HomeScreen
-from tui_kecamatan.screens.login import LoginScreen
-from tui_kecamatan.screens.setup import SetupScreen
+from tui_kecamatan.screens.shell.help import HelpScreen
+from tui_kecamatan.screens.shell.home import HomeScreen
+from tui_kecamatan.screens.shell.login import LoginScreen
+from tui_kecamatan.screens.shell.setup import SetupScreen
 
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 28, 9, 15, tzinfo=WIB)  # Sabtu, 28 Nov 2026 09:15 WIB

@@ -25,9 +25,9 @@ from tui_kecamatan.core import accounts, clock, office
 from tui_kecamatan.core.accounts import Actor, Role
 from tui_kecamatan.i18n import _, set_language
 from tui_kecamatan.screens.base import DataChanged, OfficeScreen
-from tui_kecamatan.screens.confirm import ConfirmScreen
-from tui_kecamatan.screens.help import OfficeCommands, OfficePalette
-from tui_kecamatan.screens.lock import LockScreen
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.screens.shell.help import OfficeCommands, OfficePalette
+from tui_kecamatan.screens.shell.lock import LockScreen
 
 # The first screen of each way the program starts; "office" picks setup, login or home.
 MODE_SCREENS = {"display": "board", "kiosk": "kiosk"}

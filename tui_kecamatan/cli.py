@@ -496,11 +496,9 @@ def main(argv: list[str] | None = None) -> int:
         print(_("Kesalahan sistem berkas{where}: {error}.").format(where=where, error=exc.strerror or exc), file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # the last line of defence: never a traceback at the desk
-        from peewee import DatabaseError
+        from tui_kecamatan.db.errors import DATABASE_ERRORS, explain
 
-        if isinstance(exc, DatabaseError):
-            from tui_kecamatan.db.connection import explain
-
+        if isinstance(exc, DATABASE_ERRORS):
             print(explain(exc, getattr(args, "db", None) or _("basis data")), file=sys.stderr)
             return EXIT_REFUSED
         print(_("Terjadi kesalahan tak terduga: {error}.").format(error=exc), file=sys.stderr)

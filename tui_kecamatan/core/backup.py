@@ -58,7 +58,7 @@ def backup_to(db, target: Path) -> str:
 
 def inspect_backup(source: Path) -> str:
     """Refuse a file that is not a whole database of this application; return its summary."""
-    from tui_kecamatan.db.connection import APPLICATION_ID
+    from tui_kecamatan.db.models import APPLICATION_ID
     from tui_kecamatan.db.migrations import LATEST
 
     source = Path(source).expanduser()

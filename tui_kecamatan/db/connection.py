@@ -6,17 +6,19 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 import time
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
-from peewee import DatabaseError, OperationalError, SqliteDatabase
+from peewee import Model, Query, SqliteDatabase
 
-from tui_kecamatan.db.models import database
+from tui_kecamatan.db.errors import DATABASE_ERRORS, explain
+from tui_kecamatan.db.models import APPLICATION_ID, database
 from tui_kecamatan.errors import DatabaseUnavailable
 from tui_kecamatan.i18n import _
 
-# "TKEC" in the SQLite header: tells our databases from any other SQLite file.
-APPLICATION_ID = 0x544B4543
+T = TypeVar("T")
 BUSY_TIMEOUT_SECONDS = float(os.environ.get("TUI_KECAMATAN_BUSY_TIMEOUT", "5"))
 
 
@@ -34,22 +36,6 @@ def make_database(path: str | os.PathLike) -> SqliteDatabase:
         lock_type="IMMEDIATE",
         check_same_thread=False,
     )
-
-
-def explain(exc: BaseException, path: str | os.PathLike) -> str:
-    """One sentence for a SQLite failure on the database file."""
-    text = str(exc).lower()
-    if "locked" in text or "busy" in text:
-        return _("Basis data {path} sedang dikunci oleh proses lain; coba lagi sebentar lagi.").format(path=path)
-    if "not a database" in text or "malformed" in text or "encrypted" in text:
-        return _("Berkas {path} bukan basis data tui-kecamatan yang utuh.").format(path=path)
-    if "readonly" in text or "read-only" in text:
-        return _("Basis data {path} hanya dapat dibaca; periksa izin berkas dan foldernya.").format(path=path)
-    if "unable to open" in text:
-        return _("Basis data {path} tidak dapat dibuka; periksa folder dan izinnya.").format(path=path)
-    if "disk" in text and ("full" in text or "i/o" in text):
-        return _("Disk penuh atau rusak saat menulis {path}; tidak ada data yang diubah.").format(path=path)
-    return _("Basis data {path} tidak dapat dipakai: {error}.").format(path=path, error=exc)
 
 
 def _prepare_file(path: Path, *, create_folder: bool) -> bool:
@@ -157,7 +143,7 @@ def open_database(
     except DatabaseUnavailable:
         _close_quietly(db)
         raise
-    except (DatabaseError, OperationalError, sqlite3.Error) as exc:
+    except DATABASE_ERRORS as exc:
         _close_quietly(db)
         raise DatabaseUnavailable(explain(exc, path)) from None
     return db
@@ -168,3 +154,46 @@ def _close_quietly(db: SqliteDatabase) -> None:
         db.close()
     except Exception:
         pass
+
+
+def run_in_connection(db: SqliteDatabase, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run `work(*args, **kwargs)` inside `db.connection_context()` and return its plain result.
+
+    This is the one place where a database failure becomes a sentence: SQLite and peewee errors
+    are raised as DatabaseUnavailable (an AppError); AppErrors from core pass through unchanged.
+    Lazy peewee objects are refused, since they would query the database later, from the event
+    loop.
+    """
+    try:
+        with db.connection_context():
+            result = work(*args, **kwargs)
+    except DATABASE_ERRORS as exc:
+        raise DatabaseUnavailable(explain(exc, db.database)) from None
+    sample = result[0] if isinstance(result, (list, tuple)) and result else result
+    if isinstance(sample, (Query, Model)):
+        raise TypeError("database work must return plain data (dataclasses, tuples), not peewee objects")
+    return result
+
+
+def watch_data_version(path: str, changed: Callable[[], None], stop: threading.Event, interval: float) -> None:
+    """Call `changed()` whenever PRAGMA data_version moves, until `stop` is set.
+
+    Runs in a thread of its own, on a connection of its own: data_version changes whenever
+    another connection commits, whichever process that connection belongs to.
+    """
+    if not path or path == ":memory:":
+        return
+    connection = sqlite3.connect(path, timeout=2, check_same_thread=False)
+    try:
+        last = None
+        while not stop.is_set():
+            try:
+                version = connection.execute("PRAGMA data_version").fetchone()[0]
+            except sqlite3.Error:
+                version = last  # busy or briefly unavailable: try again next round
+            if last is not None and version != last:
+                changed()
+            last = version
+            stop.wait(interval)
+    finally:
+        connection.close()

@@ -69,8 +69,6 @@ def backup_before_migration(db: SqliteDatabase, path: Path, version: int) -> Pat
 
 def migrate(db: SqliteDatabase, path: os.PathLike | str) -> int:
     """Bring the database to LATEST; return the version it had before."""
-    from tui_kecamatan.db.connection import APPLICATION_ID
-
     refuse_newer(db, path)
     before = schema_version(db)
     if before == LATEST:
@@ -83,5 +81,5 @@ def migrate(db: SqliteDatabase, path: os.PathLike | str) -> int:
             MIGRATIONS[version](db)
         if current < LATEST:
             db.execute_sql(f"PRAGMA user_version = {int(LATEST)}")
-            db.execute_sql(f"PRAGMA application_id = {int(APPLICATION_ID)}")
+            db.execute_sql(f"PRAGMA application_id = {int(models.APPLICATION_ID)}")
     return before

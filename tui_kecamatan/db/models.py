@@ -17,6 +17,9 @@ from peewee import (
 )
 
 # Every model is bound to this proxy; `connection.open_database` points it at the real database.
+# "TKEC" in the SQLite header: tells our databases from any other SQLite file.
+APPLICATION_ID = 0x544B4543
+
 database = DatabaseProxy()
 
 

@@ -4,7 +4,7 @@ To add a screen, add one line to SCREENS: the name the app and the keys use, and
 "module:Class" of a screen class that takes no arguments (an `OfficeScreen` subclass for the
 office screens), for example:
 
-    "queue": "tui_kecamatan.screens.queue:QueueScreen",
+    "queue": "tui_kecamatan.screens.queue.queue:QueueScreen",
 
 F2 queue, F3 intake, F4 search, F5 pickup, F6 reports and F9 admin open these names; "board"
 and "kiosk" start `tui-kecamatan display` and `tui-kecamatan kiosk`. A name without an entry
@@ -20,16 +20,16 @@ from textual.screen import Screen
 from tui_kecamatan.i18n import _
 
 SCREENS: dict[str, str] = {
-    "setup": "tui_kecamatan.screens.setup:SetupScreen",
-    "login": "tui_kecamatan.screens.login:LoginScreen",
-    "home": "tui_kecamatan.screens.home:HomeScreen",
-    "queue": "tui_kecamatan.screens.queue:QueueScreen",
-    "board": "tui_kecamatan.screens.board:BoardScreen",
-    "kiosk": "tui_kecamatan.screens.kiosk:KioskScreen",
-    "intake": "tui_kecamatan.screens.intake:IntakeScreen",
-    "search": "tui_kecamatan.screens.search:SearchScreen",
-    "pickup": "tui_kecamatan.screens.pickup:PickupScreen",
-    "admin": "tui_kecamatan.screens.admin:AdminScreen",
+    "setup": "tui_kecamatan.screens.shell.setup:SetupScreen",
+    "login": "tui_kecamatan.screens.shell.login:LoginScreen",
+    "home": "tui_kecamatan.screens.shell.home:HomeScreen",
+    "queue": "tui_kecamatan.screens.queue.queue:QueueScreen",
+    "board": "tui_kecamatan.screens.queue.board:BoardScreen",
+    "kiosk": "tui_kecamatan.screens.queue.kiosk:KioskScreen",
+    "intake": "tui_kecamatan.screens.requests.intake:IntakeScreen",
+    "search": "tui_kecamatan.screens.requests.search:SearchScreen",
+    "pickup": "tui_kecamatan.screens.requests.pickup:PickupScreen",
+    "admin": "tui_kecamatan.screens.admin.screen:AdminScreen",
 }
 
 # Titles in the source language; `title()` translates them when asked.

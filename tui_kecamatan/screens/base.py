@@ -30,6 +30,7 @@ from tui_kecamatan.core import accounts
 from tui_kecamatan.core.accounts import Role
 from tui_kecamatan.errors import AppError, DatabaseUnavailable
 from tui_kecamatan.i18n import _
+from tui_kecamatan.widgets.db_work import DatabaseWork
 
 T = TypeVar("T")
 
@@ -65,7 +66,7 @@ def _ensure_plain(result: object) -> None:
         raise TypeError("run_db work must return plain data (dataclasses, tuples), not peewee objects")
 
 
-class AppScreen(Screen, inherit_bindings=False):
+class AppScreen(DatabaseWork, Screen, inherit_bindings=False):
     """Base of every screen of the app, the setup, login and lock screens included.
 
     Textual's own screen keys are replaced by the same keys with Indonesian descriptions.
@@ -157,10 +158,6 @@ class AppScreen(Screen, inherit_bindings=False):
         elif outcome.callback is not None:
             outcome.callback(outcome.result)
 
-    def show_error(self, exc: AppError | str) -> None:
-        """One sentence in an error notification, shown literally."""
-        self.notify(str(exc), severity="error", markup=False, timeout=8)
-
     # --- refreshing ------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
@@ -183,7 +180,7 @@ class AppScreen(Screen, inherit_bindings=False):
     # --- keys ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from tui_kecamatan.screens.help import HelpScreen
+        from tui_kecamatan.screens.shell.help import HelpScreen
 
         self.app.push_screen(HelpScreen.for_screen(self))
 

@@ -1,52 +1,44 @@
-"""A dialog asking one line of text from the operator: a required reason (cancel, reject, reopen)
-or an optional note, returned with `dismiss(text)`, or None when the operator backs out."""
+"""The one dialog asking a line of text from the operator: a required reason (cancel, reject,
+reopen, suspend), an optional note, or a file name, returned with `dismiss(text)`, or None when
+the operator backs out."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from tui_kecamatan.core.text import REASON_MAX, clean_text
 from tui_kecamatan.i18n import _
-from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
+from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
 from tui_kecamatan.widgets.form import FormMessage
 
 
-class ReasonScreen(ModalScreen[str | None]):
+class TextPrompt(Dialog[str | None]):
     """Ask for a reason (or a note); Enter or "Simpan" answers the cleaned text, Esc answers None.
 
     With `required=True` an empty answer is refused on the spot with a sentence, so the caller
     only ever receives text it can pass to core (which checks it again).
 
-        reason = await self.app.push_screen_wait(ReasonScreen(_("Alasan pembatalan")))
+        reason = await self.app.push_screen_wait(TextPrompt(_("Alasan pembatalan")))
     """
 
     DEFAULT_CSS = """
-    ReasonScreen {
-        align: center middle;
-    }
-    ReasonScreen > DialogBox {
+    TextPrompt > DialogBox {
         width: 70;
     }
-    ReasonScreen #reason-question {
+    TextPrompt #reason-question {
         margin: 1 0 0 0;
     }
-    ReasonScreen #reason-input {
+    TextPrompt #reason-input {
         margin: 1 0 0 0;
         width: 1fr;
     }
-    ReasonScreen #reason-message {
+    TextPrompt #reason-message {
         margin: 0 0 1 0;
     }
     """
-
-    BINDINGS = [
-        Binding("escape", "cancel", _("Batal")),
-    ]
 
     def __init__(
         self,
@@ -100,6 +92,3 @@ class ReasonScreen(ModalScreen[str | None]):
             self.query_one(Input).focus()
             return
         self.dismiss(text)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

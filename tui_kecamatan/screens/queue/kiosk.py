@@ -23,8 +23,8 @@ from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
 from tui_kecamatan.widgets.block_text import BlockText, fit_scales
-from tui_kecamatan.screens.queue import receipt_printer_configured, service_name
-from tui_kecamatan.screens.queue_dialogs import StaffPasswordDialog
+from tui_kecamatan.screens.queue.queue import receipt_printer_configured, service_name
+from tui_kecamatan.screens.queue.dialogs import StaffPasswordDialog
 
 SHOW_TICKET_SECONDS = 8.0
 SHOW_REFUSAL_SECONDS = 5.0

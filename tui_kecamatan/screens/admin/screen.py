@@ -14,14 +14,14 @@ from tui_kecamatan.core import accounts
 from tui_kecamatan.core.accounts import Role
 from tui_kecamatan.errors import PermissionDenied
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.admin_common import AdminPane
-from tui_kecamatan.screens.admin_counters import CountersPane
-from tui_kecamatan.screens.admin_desa import DesaPane
-from tui_kecamatan.screens.admin_holidays import HolidaysPane
-from tui_kecamatan.screens.admin_office import OfficePane
-from tui_kecamatan.screens.admin_services import ServicesPane
-from tui_kecamatan.screens.admin_staff import StaffPane
-from tui_kecamatan.screens.admin_templates import TemplatesPane
+from tui_kecamatan.screens.admin.common import AdminPane
+from tui_kecamatan.screens.admin.counters import CountersPane
+from tui_kecamatan.screens.admin.desa import DesaPane
+from tui_kecamatan.screens.admin.holidays import HolidaysPane
+from tui_kecamatan.screens.admin.office import OfficePane
+from tui_kecamatan.screens.admin.services import ServicesPane
+from tui_kecamatan.screens.admin.staff import StaffPane
+from tui_kecamatan.screens.admin.templates import TemplatesPane
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.widgets.keybar import KeyBar
 

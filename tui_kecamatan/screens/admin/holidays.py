@@ -13,8 +13,8 @@ from tui_kecamatan.core import services
 from tui_kecamatan.core.services import HolidayInfo
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.admin_common import AdminPane, Column, RowTable
-from tui_kecamatan.screens.admin_dialogs import HolidayForm, HolidayValues
+from tui_kecamatan.screens.admin.common import AdminPane, Column, RowTable
+from tui_kecamatan.screens.admin.dialogs import HolidayForm, HolidayValues
 
 
 class HolidaysPane(AdminPane):
@@ -79,7 +79,7 @@ class HolidaysPane(AdminPane):
         row = self.selected()
         if row is None:
             return
-        from tui_kecamatan.screens.confirm import ConfirmScreen
+        from tui_kecamatan.widgets.confirm import ConfirmScreen
 
         question = _("Hapus hari libur {day} ({name})?").format(day=format_date(row.day), name=clean_text(row.name, 80) or "-")
         self.app.push_screen(ConfirmScreen(question, title=_("Hapus hari libur"), default=False),

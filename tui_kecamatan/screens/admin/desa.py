@@ -13,8 +13,8 @@ from tui_kecamatan.core import services
 from tui_kecamatan.core.services import DesaInfo
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.admin_common import AdminPane, Column, RowTable
-from tui_kecamatan.screens.admin_dialogs import DesaForm, DesaValues
+from tui_kecamatan.screens.admin.common import AdminPane, Column, RowTable
+from tui_kecamatan.screens.admin.dialogs import DesaForm, DesaValues
 
 
 class DesaPane(AdminPane):
@@ -107,7 +107,7 @@ class DesaPane(AdminPane):
         row = self.selected()
         if row is None:
             return
-        from tui_kecamatan.screens.confirm import ConfirmScreen
+        from tui_kecamatan.widgets.confirm import ConfirmScreen
 
         question = _("Nonaktifkan {name}? Desa/kelurahan ini tidak muncul lagi di formulir permohonan.").format(
             name=clean_text(row.name, 80))

@@ -24,11 +24,11 @@ from tui_kecamatan.core.validation import format_phone
 from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
-from tui_kecamatan.screens.checklist import ChecklistScreen
-from tui_kecamatan.screens.confirm import ConfirmScreen
-from tui_kecamatan.screens.contact import contact_citizen, contact_kind
-from tui_kecamatan.screens.reason import ReasonScreen
-from tui_kecamatan.screens.request_print import MediaChoiceScreen, print_request_document, save_request_pdf
+from tui_kecamatan.screens.requests.checklist import ChecklistScreen
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.screens.requests.contact import contact_citizen, contact_kind
+from tui_kecamatan.widgets.prompt import TextPrompt
+from tui_kecamatan.screens.requests.print_choice import MediaChoiceScreen, print_request_document, save_request_pdf
 from tui_kecamatan.widgets.keybar import KeyBar
 
 A = RequestAction
@@ -154,7 +154,7 @@ class RequestDetailScreen(OfficeScreen):
     ("a4" or "receipt") prints its receipt: what intake asks for right after saving.
     """
 
-    CSS_PATH = "request_detail.tcss"
+    CSS_PATH = "detail.tcss"
     TITLE = _("Detail permohonan")
     AUTO_FOCUS = "#detail-timeline"
     HELP = _("Semua data satu permohonan dan riwayatnya. Tombol di bawah hanya aktif bila sesuai "
@@ -440,7 +440,7 @@ class RequestDetailScreen(OfficeScreen):
         if detail is None or self.busy:
             return
         info = detail.request
-        reason = await self.app.push_screen_wait(ReasonScreen(
+        reason = await self.app.push_screen_wait(TextPrompt(
             title, _("{asked} untuk permohonan {reg_no} (wajib diisi):").format(asked=asked, reg_no=info.reg_no)))
         if reason is None:
             return

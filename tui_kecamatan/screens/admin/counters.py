@@ -16,8 +16,8 @@ from tui_kecamatan.core.counters import CounterInfo
 from tui_kecamatan.core.services import ServiceInfo
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.admin_common import AdminPane, Column, RowTable
-from tui_kecamatan.screens.admin_dialogs import CounterForm, CounterValues
+from tui_kecamatan.screens.admin.common import AdminPane, Column, RowTable
+from tui_kecamatan.screens.admin.dialogs import CounterForm, CounterValues
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ class CountersPane(AdminPane):
         row = self.selected()
         if row is None:
             return
-        from tui_kecamatan.screens.confirm import ConfirmScreen
+        from tui_kecamatan.widgets.confirm import ConfirmScreen
 
         question = _("Nonaktifkan loket {n} ({name})? Loket ini tidak dapat memanggil nomor antrian sampai "
                      "diaktifkan kembali; riwayatnya tetap ada.").format(n=row.number, name=clean_text(row.name, 60))

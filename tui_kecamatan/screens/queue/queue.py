@@ -22,8 +22,8 @@ from tui_kecamatan.core.text import NAME_MAX, clean_text
 from tui_kecamatan.errors import AppError, NotFound
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
-from tui_kecamatan.screens.confirm import ConfirmScreen
-from tui_kecamatan.screens.queue_dialogs import (
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.screens.queue.dialogs import (
     HealthProtocolDialog,
     ReasonDialog,
     TicketCodeDialog,

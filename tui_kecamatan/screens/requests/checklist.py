@@ -20,10 +20,10 @@ from tui_kecamatan.core.requests import ItemInfo, RequestDetail, RequestInfo
 from tui_kecamatan.core.text import NOTE_MAX, clean_note
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
-from tui_kecamatan.screens.confirm import ConfirmScreen
-from tui_kecamatan.screens.contact import contact_citizen, contact_kind
-from tui_kecamatan.screens.reason import ReasonScreen
-from tui_kecamatan.screens.request_print import print_request_document
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.screens.requests.contact import contact_citizen, contact_kind
+from tui_kecamatan.widgets.prompt import TextPrompt
+from tui_kecamatan.screens.requests.print_choice import print_request_document
 from tui_kecamatan.widgets.keybar import KeyBar
 
 CHECKED_BOX = "[x]"
@@ -351,7 +351,7 @@ class ChecklistScreen(OfficeScreen):
         line, index = view.current, view.cursor
         if line is None or view.read_only:
             return
-        note = await self.app.push_screen_wait(ReasonScreen(
+        note = await self.app.push_screen_wait(TextPrompt(
             _("Catatan"), line.text, value=line.note, required=False, max_length=NOTE_MAX,
             placeholder=_("mis. dibawa besok, fotokopi kurang jelas")))
         if note is not None and index < len(view.lines) and view.lines[index].id == line.id:

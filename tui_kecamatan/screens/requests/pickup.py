@@ -408,7 +408,7 @@ class PickupScreen(OfficeScreen):
         collector = self._collector()
         if collector is None:
             return
-        from tui_kecamatan.screens.confirm import ConfirmScreen
+        from tui_kecamatan.widgets.confirm import ConfirmScreen
 
         question = self._question(view, collector)
         self.app.push_screen(ConfirmScreen(question, title=_("Konfirmasi pengambilan")),
@@ -490,7 +490,7 @@ class PickupScreen(OfficeScreen):
         self.run_db(messages.draft, view.reg_no, "sent", then=lambda draft: self._show_draft(view, draft), group="deliver")
 
     def _show_draft(self, view: PickupView, draft: ContactDraft) -> None:
-        from tui_kecamatan.screens.contact import ContactScreen
+        from tui_kecamatan.screens.requests.contact import ContactScreen
 
         self.app.push_screen(ContactScreen(draft, clean_name(view.name)),
                              callback=lambda sent: self._delivered_confirmed(draft) if sent else None)

@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 from tui_kecamatan.core import services
 from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.admin_common import AdminPane
+from tui_kecamatan.screens.admin.common import AdminPane
 from tui_kecamatan.widgets.form import FormMessage
 
 KIND_TITLES = {
@@ -133,7 +133,7 @@ class TemplatesPane(AdminPane):
         self._store(services.set_template, kind, text, _("Templat \"{title}\" disimpan."))
 
     def action_reset(self) -> None:
-        from tui_kecamatan.screens.confirm import ConfirmScreen
+        from tui_kecamatan.widgets.confirm import ConfirmScreen
 
         kind = self.kind
         question = _("Kembalikan templat \"{title}\" ke teks bawaan? Teks yang sekarang hilang.").format(

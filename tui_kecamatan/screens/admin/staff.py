@@ -14,8 +14,8 @@ from tui_kecamatan.core import accounts, clock
 from tui_kecamatan.core.accounts import Role, StaffRow
 from tui_kecamatan.core.text import NAME_MAX, clean_text
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.admin_common import AdminPane, Column, RowTable
-from tui_kecamatan.screens.admin_dialogs import PasswordForm, StaffForm, StaffValues
+from tui_kecamatan.screens.admin.common import AdminPane, Column, RowTable
+from tui_kecamatan.screens.admin.dialogs import PasswordForm, StaffForm, StaffValues
 
 
 def staff_state(row: StaffRow) -> Content:
@@ -143,7 +143,7 @@ class StaffPane(AdminPane):
             # Nothing to confirm: core refuses it, and its sentence says why.
             self._disable(row)
             return
-        from tui_kecamatan.screens.confirm import ConfirmScreen
+        from tui_kecamatan.widgets.confirm import ConfirmScreen
 
         question = _("Nonaktifkan akun {name} ({full})? Petugas ini tidak dapat masuk lagi sampai akunnya diaktifkan "
                      "kembali; sesi yang sedang terbuka berhenti pada tindakan berikutnya.").format(

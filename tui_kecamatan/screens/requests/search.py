@@ -28,7 +28,7 @@ from tui_kecamatan.widgets.keybar import KeyBar
 PAGE_SIZE = 50
 DEBOUNCE_SECONDS = 0.3
 OVERDUE = "overdue"  # the status filter's extra choice: not ready yet and past the target day
-DETAIL_MODULE = "tui_kecamatan.screens.request_detail"
+DETAIL_MODULE = "tui_kecamatan.screens.requests.detail"
 
 _DAY_FORMS = (
     (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), (1, 2, 3)),  # 2026-11-28

@@ -12,8 +12,8 @@ from textual.widgets import DataTable, Static
 from tui_kecamatan.core import office
 from tui_kecamatan.core.text import ADDRESS_MAX, NAME_MAX, clean_text
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.admin_common import AdminPane, Column, RowTable
-from tui_kecamatan.screens.admin_dialogs import ProfileForm
+from tui_kecamatan.screens.admin.common import AdminPane, Column, RowTable
+from tui_kecamatan.screens.admin.dialogs import ProfileForm
 
 # The profile's fields in the order of the form: (key, label, longest text shown).
 FIELDS = (

@@ -20,8 +20,8 @@ from tui_kecamatan.core.accounts import Actor, Role
 from tui_kecamatan.core.queue import BoardState
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
-from tui_kecamatan.screens.queue import pack_line, service_name, short_service_label
-from tui_kecamatan.screens.queue_dialogs import StaffPasswordDialog
+from tui_kecamatan.screens.queue.queue import pack_line, service_name, short_service_label
+from tui_kecamatan.screens.queue.dialogs import StaffPasswordDialog
 from tui_kecamatan.widgets.block_text import BlockText, fit_scales
 from tui_kecamatan.widgets.plain_table import Column, PlainTable
 

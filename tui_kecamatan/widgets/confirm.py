@@ -6,14 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_kecamatan.i18n import _
-from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
+from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Ask one question; `dismiss(True)` for yes.
 
     The question is shown literally, so it may contain people's names. Enter presses the
@@ -24,9 +23,6 @@ class ConfirmScreen(ModalScreen[bool]):
     """
 
     DEFAULT_CSS = """
-    ConfirmScreen {
-        align: center middle;
-    }
     ConfirmScreen > DialogBox {
         width: 60;
     }
@@ -38,8 +34,8 @@ class ConfirmScreen(ModalScreen[bool]):
     BINDINGS = [
         Binding("y", "answer(True)", _("Ya")),
         Binding("n", "answer(False)", _("Tidak")),
-        Binding("escape", "answer(False)", _("Batal")),
     ]
+    ESCAPE_VALUE = False
 
     def __init__(
         self,

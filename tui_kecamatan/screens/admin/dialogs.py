@@ -300,7 +300,7 @@ class HolidayForm(FormDialog):
         yield FormRow(_("Keterangan"), Input(id="holiday-name", max_length=120, placeholder=_("mis. Hari Raya Idulfitri")))
 
     def values(self) -> HolidayValues:
-        from tui_kecamatan.screens.search import parse_day
+        from tui_kecamatan.screens.requests.search import parse_day
 
         text = self.query_one("#holiday-day", Input).value
         day = parse_day(text, _("libur"))

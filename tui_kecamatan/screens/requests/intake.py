@@ -21,8 +21,8 @@ from tui_kecamatan.core.text import NAME_MAX, clean_name
 from tui_kecamatan.errors import AppError, InvalidInput, NotFound
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
-from tui_kecamatan.screens.request_detail import RequestDetailScreen
-from tui_kecamatan.screens.request_print import MediaChoiceScreen
+from tui_kecamatan.screens.requests.detail import RequestDetailScreen
+from tui_kecamatan.screens.requests.print_choice import MediaChoiceScreen
 from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow
 from tui_kecamatan.widgets.keybar import KeyBar
 

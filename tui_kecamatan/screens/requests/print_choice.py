@@ -112,7 +112,7 @@ def save_request_pdf(screen: AppScreen, document: str, request_ref, after: Calla
     `after` runs once the dialog is closed, saved or not."""
     from pathlib import Path
 
-    from tui_kecamatan.screens.reason import ReasonScreen
+    from tui_kecamatan.widgets.prompt import TextPrompt
 
     label = _(DOCUMENT_LABELS[document])
     suggested = str(Path.home() / f"{PDF_NAMES[document]}-{request_ref}.pdf")
@@ -127,7 +127,7 @@ def save_request_pdf(screen: AppScreen, document: str, request_ref, after: Calla
                                                        markup=False, timeout=8),
                       group=f"pdf-{document}")
 
-    screen.app.push_screen(ReasonScreen(_("Simpan sebagai PDF"), _("Nama berkas PDF untuk {what}:").format(what=label.lower()),
+    screen.app.push_screen(TextPrompt(_("Simpan sebagai PDF"), _("Nama berkas PDF untuk {what}:").format(what=label.lower()),
                                         value=suggested), chosen)
 
 

@@ -13,8 +13,8 @@ from tui_kecamatan.core import services
 from tui_kecamatan.core.services import RequirementInfo, ServiceInfo
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.admin_common import AdminPane, Column, RowTable
-from tui_kecamatan.screens.admin_dialogs import RequirementForm, RequirementValues, ServiceForm, ServiceValues
+from tui_kecamatan.screens.admin.common import AdminPane, Column, RowTable
+from tui_kecamatan.screens.admin.dialogs import RequirementForm, RequirementValues, ServiceForm, ServiceValues
 
 SERVICE_ACTIONS = {"add_service", "edit_service", "suspend", "resume", "toggle_active"}
 REQUIREMENT_ACTIONS = {"add_requirement", "edit_requirement", "toggle_mandatory", "toggle_kind", "move", "remove"}
@@ -225,12 +225,12 @@ class ServicesPane(AdminPane):
         service = self.selected()
         if service is None:
             return
-        from tui_kecamatan.screens.reason import ReasonScreen
+        from tui_kecamatan.widgets.prompt import TextPrompt
 
         question = _("Nomor antrian dan permohonan baru untuk {name} akan ditolak dengan alasan ini.").format(
             name=clean_text(service.name, 80))
         self.app.push_screen(
-            ReasonScreen(_("Tunda layanan"), question, placeholder=_("mis. blangko KTP-el habis")),
+            TextPrompt(_("Tunda layanan"), question, placeholder=_("mis. blangko KTP-el habis")),
             callback=lambda reason: self._suspend(service, reason) if reason else None,
         )
 
@@ -250,7 +250,7 @@ class ServicesPane(AdminPane):
         if service is None:
             return
         if service.active:
-            from tui_kecamatan.screens.confirm import ConfirmScreen
+            from tui_kecamatan.widgets.confirm import ConfirmScreen
 
             question = _("Nonaktifkan layanan {name}? Layanan tidak muncul lagi di antrian dan permohonan baru; "
                          "permohonan lama tetap ada.").format(name=clean_text(service.name, 80))
@@ -333,7 +333,7 @@ class ServicesPane(AdminPane):
         requirement = self.selected_requirement()
         if service is None or requirement is None:
             return
-        from tui_kecamatan.screens.confirm import ConfirmScreen
+        from tui_kecamatan.widgets.confirm import ConfirmScreen
 
         question = _("Hapus persyaratan \"{text}\" dari layanan {name}? Permohonan yang sudah diterima tetap "
                      "memakai daftar lamanya.").format(text=clean_text(requirement.text, 200), name=clean_text(service.name, 80))
