@@ -39,21 +39,21 @@ def startup(runs: int, db: Path) -> None:
         print(f"start-up `tui-kecamatan {label}`: {_figures(samples, 'ms', 1000)}")
 
 
-def tickets(runs: int, db: Path) -> None:
-    from tui_kecamatan.core import queue
+def issuing(runs: int, db: Path) -> None:
+    from tui_kecamatan.core import tickets
 
     count = 200
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
         for _ in range(count):
-            queue.issue_ticket(None, "KK")
+            tickets.issue_ticket(None, "KK")
         samples.append((time.perf_counter() - start) / count)
     print(f"issue one ticket (own transaction, synchronous FULL): {_figures(samples, 'ms', 1000)}")
 
 
 def search(runs: int, rows: int) -> None:
-    from tui_kecamatan.core import clock, requests
+    from tui_kecamatan.core import clock, request_search
     from tui_kecamatan.db.models import Citizen, Request, Service, database
 
     service = Service.get(Service.code == "KK")
@@ -83,7 +83,7 @@ def search(runs: int, rows: int) -> None:
         samples = []
         for _ in range(runs):
             start = time.perf_counter()
-            requests.search_requests(limit=50, **kwargs)
+            request_search.search_requests(limit=50, **kwargs)
             samples.append(time.perf_counter() - start)
         print(f"search over {rows} requests, {label}: {_figures(samples, 'ms', 1000)}")
 
@@ -122,7 +122,7 @@ def main() -> None:
     open_database(db_path).close()
     startup(args.runs, db_path)
     open_database(db_path)
-    tickets(args.runs, db_path)
+    issuing(args.runs, db_path)
     search(args.runs, args.rows)
     app_memory(folder / "app.db")
     print(f"max RSS of this benchmark process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")

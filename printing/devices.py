@@ -169,14 +169,6 @@ def escpos_printer(settings: PrinterSettings):
 # --- sending --------------------------------------------------------------------------------
 
 
-def _status_wanted(settings: PrinterSettings) -> bool:
-    """Whether to ask a network printer for its status around a job (on unless switched off)."""
-    value = getattr(settings, "status", None)
-    if value is None:
-        value = settings.extra.get("status", True)
-    return bool(value)
-
-
 def send(settings: PrinterSettings, data: bytes) -> None:
     """Deliver ESC/POS bytes to the configured printer; raise PrinterError with one sentence.
 
@@ -314,7 +306,7 @@ def _refuse_unless_ready(status: PrinterStatus) -> None:
 
 
 def _send_network(settings: PrinterSettings, data: bytes) -> None:
-    with_status = _status_wanted(settings)
+    with_status = settings.status  # `status = false` for a printer that never answers
     sock = _connect(settings)
     try:
         if with_status:

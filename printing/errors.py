@@ -1,22 +1,12 @@
-"""The printing layer's one exception, and the hook through which its Indonesian sentences are
-translated (printing never imports the application, so the application plugs its `_` in here)."""
+"""The printing layer's one exception, and the marker its Indonesian sentences go through
+(printing never imports the application, so it has its own, like the application's `i18n._`)."""
 
 from __future__ import annotations
 
-from typing import Callable
-
-_translate: Callable[[str], str] = lambda text: text  # noqa: E731
-
-
-def set_translator(func: Callable[[str], str] | None) -> None:
-    """Route the printing layer's sentences through the application's translation function."""
-    global _translate
-    _translate = func if func is not None else (lambda text: text)
-
 
 def _(text: str) -> str:
-    """Translate an Indonesian sentence of the printing layer."""
-    return _translate(text)
+    """An Indonesian sentence of the printing layer."""
+    return text
 
 
 class PrinterError(Exception):

@@ -3,7 +3,7 @@ wrong value is reported with its key and what is allowed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 RECEIPT_KINDS = ("network", "usb", "serial", "device", "cups", "file")
 A4_KINDS = ("cups", "folder")
@@ -32,10 +32,9 @@ class PrinterSettings:
     cut: bool = True
     status: bool = True  # ask a network printer for its status (turn off for printers that never answer)
     timeout: float = 3.0
-    extra: dict = field(default_factory=dict)
 
 
-_TYPES = {f.name: f.type for f in fields(PrinterSettings) if f.name not in ("name", "extra")}
+_TYPES = {f.name: f.type for f in fields(PrinterSettings) if f.name != "name"}
 
 
 def printer_settings(name: str, section: dict, *, where: str = "config") -> PrinterSettings:

@@ -38,6 +38,7 @@ class FakePrinter:
         self._stop = threading.Event()
         self._data = bytearray()
         self._connections: list[socket.socket] = []
+        self._ended = 0  # connections read to their end (the sender closed them)
         self._threads: list[threading.Thread] = []
         self._listening = False
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -75,6 +76,31 @@ class FakePrinter:
     def connection_count(self) -> int:
         with self._lock:
             return len(self._connections)
+
+    def wait_until_read(self, jobs: int = 1, timeout: float = 5.0) -> bytes:
+        """Wait until `jobs` connections were accepted, closed by their sender and read to their
+        end (a job sent without status questions has no answer to wait for); return all bytes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                if self._ended == len(self._connections) >= jobs:
+                    return bytes(self._data)
+            if time.monotonic() > deadline:
+                raise AssertionError("the printer was still reading a job")
+            time.sleep(0.01)
+
+    def unread(self, size: int = 64) -> bytes:
+        """The first bytes waiting, unread, in a silent printer's receive buffer (peeked, so the
+        buffer stays full): what the sender put on the wire first."""
+        with self._lock:
+            connections = list(self._connections)
+        waiting = b""
+        for conn in connections:
+            try:
+                waiting += conn.recv(size, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            except (BlockingIOError, OSError):
+                pass
+        return waiting
 
     def stop(self) -> None:
         self._stop.set()
@@ -142,6 +168,8 @@ class FakePrinter:
             except OSError:
                 return
             if not chunk:
+                with self._lock:
+                    self._ended += 1
                 return
             with self._lock:
                 self._data += chunk

@@ -20,25 +20,45 @@ from tui_kecamatan.errors import InvalidInput, PermissionDenied, Refused
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2026, 11, 28, 2, 0, 0)  # naive UTC, as stored
-REAL_HASHER = accounts._hasher
+
+# The other tests here hash with the cheap argon2id of conftest (the rules under test do not
+# depend on the cost); the ones below are about hashing itself.
 
 
-@pytest.fixture(autouse=True)
-def _cheap_argon2(monkeypatch):
-    """Still argon2id, with small costs: the rules under test do not depend on the cost, and the
-    encoded hash carries its own parameters, so other processes verify it as usual."""
+def _parameters(hashed: str) -> str:
+    return hashed.split("$")[3]  # $argon2id$v=19$m=...,t=...,p=...$salt$hash
+
+
+@pytest.mark.real_hasher
+def test_real_hasher_is_argon2id_with_the_library_defaults(db):
     from argon2 import PasswordHasher
 
-    monkeypatch.setattr(accounts, "_hasher", lambda: PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-def test_real_hasher_is_argon2id_with_the_library_defaults():
-    from argon2 import PasswordHasher
-
-    hashed = REAL_HASHER().hash("rahasia-admin")
     defaults = PasswordHasher()
-    assert hashed.startswith(f"$argon2id$v=19$m={defaults.memory_cost},t={defaults.time_cost},p={defaults.parallelism}$")
-    assert REAL_HASHER().verify(hashed, "rahasia-admin")
+    accounts.create_staff(None, "admin", "rahasia-admin", Role.ADMIN, "Admin")
+    hashed = staff("admin").password_hash
+    assert hashed.startswith("$argon2id$v=19$")
+    assert _parameters(hashed) == f"m={defaults.memory_cost},t={defaults.time_cost},p={defaults.parallelism}"
+    assert accounts.authenticate("admin", "rahasia-admin").username == "admin"
+
+
+@pytest.mark.real_hasher
+def test_the_fast_test_hash_needs_its_own_variable_set_to_1_exactly(monkeypatch):
+    defaults = accounts._hasher()
+    for value in ("0", "yes"):
+        monkeypatch.setenv(accounts.TEST_FAST_HASH_ENV, value)
+        assert _parameters(accounts.hash_password("rahasia-admin")) == _parameters(defaults.hash("x"))
+    monkeypatch.setenv(accounts.TEST_FAST_HASH_ENV, "1")
+    assert _parameters(accounts.hash_password("rahasia-admin")) == "m=8,t=1,p=1"
+
+
+def test_a_cheap_hash_still_verifies_with_the_real_hasher(db):
+    accounts.create_staff(None, "admin", "rahasia-admin", Role.ADMIN, "Admin")
+    hashed = staff("admin").password_hash
+    assert _parameters(hashed) == "m=8,t=1,p=1"  # conftest's hasher, for every test not marked
+    accounts.use_hasher(None)  # the office's hasher reads the parameters from the stored hash
+    assert accounts.authenticate("admin", "rahasia-admin").username == "admin"
+    with pytest.raises(Refused):
+        accounts.authenticate("admin", "salah-sandi")
 
 
 def staff(username: str) -> Staff:

@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from textual.widgets import DataTable, Input, SelectionList
 
-from test_search_pickup_screens import OFFICE, at_home, fixed_clock, make_app, screen_text, wait_for, wait_text
+from test_search_pickup_screens import OFFICE, fixed_clock
+from tests.pilot import at_home, fill, make_app, screen_text, settle, wait_for, wait_text
 from tests.conftest import HOSTILE_NAMES
 from tui_kecamatan.core import accounts, clock, counters, office
 from tui_kecamatan.core.text import clean_text
@@ -89,7 +90,8 @@ async def test_add_counter_2_calling_only_kk(office_ready, admin):
         assert services_list.selected == ["KK"]
         await pilot.press("ctrl+s")
         await on_admin(pilot)
-        await wait_for(pilot, lambda: column(app, "#counters-table", 0) == ["1", "2"], what="counter 2 listed")
+        await settle(pilot)
+        assert column(app, "#counters-table", 0) == ["1", "2"]
         assert column(app, "#counters-table", 1)[1] == "Loket 2"
         assert column(app, "#counters-table", 2) == ["semua layanan", "KK"]
         assert table(app, "#counters-table").current_key() == "2"
@@ -138,7 +140,8 @@ async def test_edit_counter_services_then_deactivate_and_reactivate(office_ready
         await pilot.press("space")  # the first line: KTP
         await pilot.press("ctrl+s")
         await on_admin(pilot)
-        await wait_for(pilot, lambda: column(app, "#counters-table", 2)[1] == "KTP, KK", what="services changed")
+        await settle(pilot)
+        assert column(app, "#counters-table", 2)[1] == "KTP, KK"
         assert column(app, "#counters-table", 1)[1] == "Loket KK dan KTP-el"
 
         await pilot.press("x")
@@ -150,11 +153,13 @@ async def test_edit_counter_services_then_deactivate_and_reactivate(office_ready
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         await pilot.press("y")
-        await wait_for(pilot, lambda: column(app, "#counters-table", 3)[1] == "nonaktif", what="deactivated")
+        await settle(pilot)
+        assert column(app, "#counters-table", 3)[1] == "nonaktif"
         await wait_text(pilot, "x Aktifkan kembali")
         assert not Counter.get(Counter.number == 2).active
         await pilot.press("x")  # back into use: no question
-        await wait_for(pilot, lambda: column(app, "#counters-table", 3)[1] == "aktif", what="reactivated")
+        await settle(pilot)
+        assert column(app, "#counters-table", 3)[1] == "aktif"
         # The last counter in use is refused by core, in its own words.
         await choose_row(pilot, "#counters-table", 0, "1")
         counters.set_counter_active(admin, 2, False)
@@ -208,7 +213,8 @@ async def test_edit_profile_with_errors_on_the_field_then_home_shows_the_new_nam
         form.query_one("#office-kecamatan", Input).value = "Sukamulya"
         await pilot.press("ctrl+s")
         await on_admin(pilot)
-        await wait_for(pilot, lambda: column(app, "#office-table", 1)[0] == "Kantor Kecamatan Sukamulya", what="saved")
+        await settle(pilot)
+        assert column(app, "#office-table", 1)[0] == "Kantor Kecamatan Sukamulya"
         await pilot.press("escape")
         await at_home(pilot)
         await wait_text(pilot, "Kantor Kecamatan Sukamulya")
@@ -243,9 +249,11 @@ async def test_add_an_operator_account_that_can_log_in(office_ready, admin):
         assert column(app, "#staff-table", 2) == ["admin", "operator"]
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, StaffForm), what="staff form")
-        await pilot.press(*"Budi", "enter", *"Budi Santoso", "enter")  # Enter skips the role: operator
+        await fill(pilot, {"#staff-username": "Budi", "#staff-fullname": "Budi Santoso"})
+        await pilot.press("enter", "enter")  # Enter skips the role: operator
         assert app.focused is app.screen.query_one("#staff-password", Input)
-        await pilot.press(*"sandi-budi-1", "enter", *"sandi-budi-2", "enter")
+        await fill(pilot, {"#staff-password": "sandi-budi-1", "#staff-password2": "sandi-budi-2"})
+        await pilot.press("enter", "enter")
         await wait_text(pilot, "Kedua kata sandi tidak sama.")
         app.screen.query_one("#staff-password2", Input).value = "sandi-budi-1"
         await pilot.press("ctrl+s")
@@ -268,10 +276,10 @@ async def test_add_a_supervisor_and_a_taken_username(office_ready, admin):
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, StaffForm), what="staff form")
         form = app.screen
-        await pilot.press(*"wahyu", "tab", *"Wahyu Dua", "tab")
+        await fill(pilot, {"#staff-username": "wahyu", "#staff-fullname": "Wahyu Dua",
+                           "#staff-password": "sandi-rahasia", "#staff-password2": "sandi-rahasia"})
+        await pilot.press("tab", "tab")
         await pilot.press("right", "enter")  # in the role choice: Supervisor
-        form.query_one("#staff-password", Input).value = "sandi-rahasia"
-        form.query_one("#staff-password2", Input).value = "sandi-rahasia"
         await pilot.press("ctrl+s")
         await wait_text(pilot, "Nama pengguna wahyu sudah dipakai.")
         form.query_one("#staff-username", Input).value = "sari"
@@ -295,7 +303,8 @@ async def test_unlock_a_locked_account(office_ready, admin, operator):
         await choose_row(pilot, "#staff-table", 1, "wahyu")
         assert key_state(app, "b") is True
         await pilot.press("b")
-        await wait_for(pilot, lambda: column(app, "#staff-table", 3) == ["aktif", "aktif"], what="unlocked")
+        await settle(pilot)
+        assert column(app, "#staff-table", 3) == ["aktif", "aktif"]
         await wait_text(pilot, "Akun wahyu dibuka;")
     row = Staff.get(Staff.username == "wahyu")
     assert (row.locked, row.failed_logins) == (False, 0)
@@ -315,13 +324,15 @@ async def test_disable_with_confirm_enable_again_and_never_oneself(office_ready,
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         assert "Nonaktifkan akun wahyu (Wahyu)?" in screen_text(app)
         await pilot.press("y")
-        await wait_for(pilot, lambda: column(app, "#staff-table", 3)[1] == "nonaktif", what="disabled")
+        await settle(pilot)
+        assert column(app, "#staff-table", 3)[1] == "nonaktif"
         assert not Staff.get(Staff.username == "wahyu").active
         with pytest.raises(Refused, match="dinonaktifkan"):
             accounts.authenticate("wahyu", "rahasia-wahyu")
         await wait_text(pilot, "x Aktifkan kembali")
         await pilot.press("x")
-        await wait_for(pilot, lambda: column(app, "#staff-table", 3)[1] == "aktif", what="enabled")
+        await settle(pilot)
+        assert column(app, "#staff-table", 3)[1] == "aktif"
     assert Staff.get(Staff.username == "admin").active
     assert accounts.authenticate("wahyu", "rahasia-wahyu") == operator
     assert audit_actions()[-3:] == ["akun_dinonaktifkan", "akun_diaktifkan", "masuk"]
@@ -335,7 +346,8 @@ async def test_reset_a_password(office_ready, admin, operator):
         await pilot.press("k")
         await wait_for(pilot, lambda: isinstance(app.screen, PasswordForm), what="password form")
         await wait_text(pilot, "Ganti kata sandi wahyu")
-        await pilot.press(*"pendek", "enter", *"pendek", "enter")
+        await fill(pilot, {"#new-password": "pendek", "#new-password2": "pendek"})
+        await pilot.press("ctrl+s")
         await wait_text(pilot, "Kata sandi minimal 8 karakter.")
         form = app.screen
         form.query_one("#new-password", Input).value = "sandi-baru-wahyu"

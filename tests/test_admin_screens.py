@@ -7,11 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from textual import events
 from textual.widgets import DataTable, Input
 
-from test_search_pickup_screens import at_home, fixed_clock, make_app, screen_text, wait_for, wait_text
+from test_search_pickup_screens import fixed_clock
+from tests.pilot import at_home, fill, make_app, screen_text, settle, wait_for, wait_text
 from tests.conftest import HOSTILE_NAMES
-from tui_kecamatan.core import office, services
+from tui_kecamatan.core import desa, office, services
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.db.models import AuditEvent, Desa, Holiday, Service, ServiceRequirement, Setting
 from tui_kecamatan.screens.admin.screen import AdminScreen
@@ -31,6 +33,12 @@ def office_ready(db, admin, operator):
 
 def audit_actions() -> list[str]:
     return [event.action for event in AuditEvent.select().order_by(AuditEvent.id)]
+
+
+def press_at_once(app, *keys: str) -> None:
+    """Keys arriving together, as from a fast typist: none waits for what the one before started."""
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
 def key_state(app, key: str) -> bool | None:
@@ -66,6 +74,14 @@ async def choose_service(pilot, code: str) -> None:
     await wait_text(pilot, "Persyaratan " + services.get_service(code).name)
 
 
+async def open_requirements(pilot, code: str) -> None:
+    """F9, the service `code`, then Enter to its requirement list (which gets the keys)."""
+    await open_admin(pilot)
+    await choose_service(pilot, code)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: pilot.app.focused is table(pilot.app, "#requirements-table"), what="requirements")
+
+
 async def test_operator_pressing_f9_is_refused(office_ready, operator):
     app = make_app(office_ready, operator)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -98,16 +114,13 @@ async def test_services_are_listed_with_prefix_target_and_status(office_ready, a
 async def test_add_a_requirement_to_a_service(office_ready, admin):
     app = make_app(office_ready, admin)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_admin(pilot)
-        await choose_service(pilot, "KK")
-        await pilot.press("enter")  # to the requirement list
-        assert app.focused is table(app, "#requirements-table")
+        await open_requirements(pilot, "KK")
         await wait_text(pilot, "a Tambah persyaratan")
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, FormDialog), what="requirement form")
         await pilot.press("ctrl+s")  # empty: core's sentence, the dialog stays
         await wait_text(pilot, "Teks persyaratan wajib diisi.")
-        await pilot.press(*"Surat pengantar RT/RW")
+        await fill(pilot, {"#requirement-text": "Surat pengantar RT/RW"})
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, AdminScreen), what="back on admin")
         await wait_for(pilot, lambda: "Surat pengantar RT/RW" in column(app, "#requirements-table", 1), what="new row")
@@ -123,16 +136,16 @@ async def test_requirement_mandatory_order_and_removal(office_ready, admin):
     first_text = services.get_service("KK").requirements[0].text
     app = make_app(office_ready, admin)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_admin(pilot)
-        await choose_service(pilot, "KK")
-        await pilot.press("enter")
+        await open_requirements(pilot, "KK")
         await wait_text(pilot, "w Wajib/tidak")
         assert key_state(app, "ctrl+up") is False  # the first line cannot go up
         assert key_state(app, "ctrl+down") is True
         await pilot.press("w")
-        await wait_for(pilot, lambda: column(app, "#requirements-table", 2)[0] == "tidak", what="not mandatory")
+        await settle(pilot)
+        assert column(app, "#requirements-table", 2)[0] == "tidak"
         await pilot.press("d")  # move down (ctrl+down also)
-        await wait_for(pilot, lambda: column(app, "#requirements-table", 1)[1] == first_text, what="moved down")
+        await settle(pilot)
+        assert column(app, "#requirements-table", 1)[1] == first_text
         assert table(app, "#requirements-table").cursor_row == 1
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm removal")
@@ -157,14 +170,16 @@ async def test_suspend_a_service_with_a_reason_then_resume(office_ready, admin):
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="reason dialog")
         await pilot.press("enter")  # a reason is required
         await wait_text(pilot, "Isi alasannya terlebih dahulu.")
-        await pilot.press(*"Blangko KK habis", "enter")
+        await fill(pilot, {"#prompt-input": "Blangko KK habis"})
+        await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, AdminScreen))
         await wait_text(pilot, "Ditunda: Blangko KK habis")
         assert column(app, "#services-table", 5)[1] == "Ditunda"
         kk = Service.get(Service.code == "KK")
         assert kk.suspended and kk.suspended_reason == "Blangko KK habis"
         await pilot.press("l")
-        await wait_for(pilot, lambda: column(app, "#services-table", 5)[1] == "aktif", what="resumed")
+        await settle(pilot)
+        assert column(app, "#services-table", 5)[1] == "aktif"
     assert not Service.get(Service.code == "KK").suspended
     assert audit_actions()[-2:] == ["layanan_ditunda", "layanan_dilanjutkan"]
 
@@ -175,7 +190,7 @@ async def test_add_and_edit_a_service_with_core_refusals_in_the_form(office_read
         await open_admin(pilot)
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, FormDialog), what="service form")
-        await pilot.press(*"AKTA", "enter", *"Akta kelahiran", "enter", "A", "enter")
+        await fill(pilot, {"#service-code": "AKTA", "#service-name": "Akta kelahiran", "#service-prefix": "A"})
         await pilot.press("ctrl+s")
         await wait_text(pilot, "Awalan antrian A sudah dipakai layanan Cetak KTP-el.")
         field = app.screen.query_one("#service-prefix", Input)
@@ -204,17 +219,21 @@ async def test_desa_add_rename_and_deactivate(office_ready, admin):
         await wait_for(pilot, lambda: app.focused is table(app, "#desa-table"), what="desa list")
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, FormDialog), what="desa form")
-        await pilot.press(*"Gelam Jaya", "enter")  # Enter in the last field saves
-        await wait_for(pilot, lambda: column(app, "#desa-table", 0) == ["Gelam Jaya"], what="new desa")
+        await fill(pilot, {"#desa-name": "Gelam Jaya"})
+        await pilot.press("enter")  # Enter in the last field saves
+        await settle(pilot)
+        assert column(app, "#desa-table", 0) == ["Gelam Jaya"]
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, FormDialog), what="rename form")
         app.screen.query_one("#desa-name", Input).value = "Gelam"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: column(app, "#desa-table", 0) == ["Gelam"], what="renamed")
+        await settle(pilot)
+        assert column(app, "#desa-table", 0) == ["Gelam"]
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         await pilot.press("y")
-        await wait_for(pilot, lambda: column(app, "#desa-table", 2) == ["nonaktif"], what="deactivated")
+        await settle(pilot)
+        assert column(app, "#desa-table", 2) == ["nonaktif"]
         await wait_text(pilot, "x Aktifkan kembali")
     desa = Desa.get()
     assert (desa.name, desa.active) == ("Gelam", False)
@@ -229,15 +248,18 @@ async def test_holidays_add_and_remove(office_ready, admin):
         await wait_for(pilot, lambda: app.focused is table(app, "#holidays-table"), what="holiday list")
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, FormDialog), what="holiday form")
-        await pilot.press(*"31-02-2027", "enter", *"Libur", "enter")
+        await fill(pilot, {"#holiday-day": "31-02-2027", "#holiday-name": "Libur"}, focus="#holiday-name")
+        await pilot.press("enter")
         await wait_text(pilot, "tidak dikenali")
         app.screen.query_one("#holiday-day", Input).value = "25-12-2026"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: column(app, "#holidays-table", 0) == ["Jumat, 25 Desember 2026"], what="holiday")
+        await settle(pilot)
+        assert column(app, "#holidays-table", 0) == ["Jumat, 25 Desember 2026"]
         await pilot.press("delete")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         await pilot.press("y")
-        await wait_for(pilot, lambda: table(app, "#holidays-table").row_count == 0, what="removed")
+        await settle(pilot)
+        assert table(app, "#holidays-table").row_count == 0
     assert not Holiday.select().where(Holiday.day == date(2026, 12, 25)).exists()
     assert {"libur_ditambah", "libur_dihapus"} <= set(audit_actions())
 
@@ -262,25 +284,35 @@ async def test_templates_are_checked_by_core_and_saved(office_ready, admin):
     assert "templat_diubah" in audit_actions()
 
 
-async def test_unsaved_template_is_confirmed_before_leaving(office_ready, admin):
+async def test_unsaved_template_is_kept_and_confirmed_before_logging_out(office_ready, admin):
     app = make_app(office_ready, admin)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_admin(pilot)
+        admin_screen = await open_admin(pilot)
         await pilot.press("4")
         await wait_for(pilot, lambda: "{daftar}" in app.screen.query_one(TemplateEditor).text, what="template text")
         app.screen.query_one(TemplateEditor).load_text("Teks baru {daftar}")
         await wait_text(pilot, "Belum disimpan")
         app.screen.query_one("#templates-kinds").focus()
+        # Esc goes home and F9 comes back to the text as it was typed.
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="leave confirmation")
+        await wait_for(pilot, lambda: not isinstance(app.screen, AdminScreen), what="home")
+        assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: app.screen is admin_screen, what="admin again")
+        assert app.screen.query_one(TemplateEditor).text == "Teks baru {daftar}"
+        await wait_text(pilot, "Belum disimpan")
+        # Logging out would lose it: asked first.
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="logout confirmation")
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, AdminScreen))
+        await wait_for(pilot, lambda: app.screen is admin_screen)
+    assert not Setting.select().where(Setting.value == "Teks baru {daftar}").exists()
 
 
 @pytest.mark.parametrize("hostile", HOSTILE_NAMES[:4])
 async def test_hostile_requirement_and_desa_text_is_shown_literally(office_ready, admin, hostile):
     services.add_requirement(admin, "KTP", hostile)
-    services.add_desa(admin, hostile)
+    desa.add_desa(admin, hostile)
     shown = clean_text(hostile, 300)
     app = make_app(office_ready, admin)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -312,3 +344,36 @@ async def test_hostile_service_name_in_form_title_and_search_filter(office_ready
         app.screen.query_one("#search-service", Select).value = "AKTA"
         await wait_text(pilot, "Layanan [@click=app.quit]Akta[/]")  # cut to the filter's width
         assert app.is_running
+
+
+async def test_a_double_enter_in_a_form_saves_it_once(office_ready, admin):
+    """A requirement line may be added twice on purpose, so only the form keeps a second Enter,
+    pressed while the first is saving, from adding it twice."""
+    app = make_app(office_ready, admin)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_requirements(pilot, "KK")
+        await wait_text(pilot, "a Tambah persyaratan")
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog), what="requirement form")
+        app.screen.query_one("#requirement-text", Input).value = "Surat pengantar RT/RW"
+        press_at_once(app, "enter", "enter")  # Enter in the last field saves; the second comes while saving
+        await wait_for(pilot, lambda: isinstance(app.screen, AdminScreen), what="back on admin")
+        await wait_for(pilot, lambda: "Surat pengantar RT/RW" in column(app, "#requirements-table", 1), what="new row")
+        await settle(pilot)
+    assert ServiceRequirement.select().where(ServiceRequirement.text == "Surat pengantar RT/RW").count() == 1
+    assert audit_actions().count("persyaratan_ditambah") == 1
+
+
+async def test_changes_pressed_in_a_row_run_in_order(office_ready, admin):
+    """Two presses of w: the second waits for the first and sees its result, so the line is
+    mandatory again (run side by side, both would have made it optional)."""
+    app = make_app(office_ready, admin)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_requirements(pilot, "KK")
+        await wait_text(pilot, "w Wajib/tidak")
+        assert column(app, "#requirements-table", 2)[0] == "wajib"
+        press_at_once(app, "w", "w")
+        await wait_for(pilot, lambda: audit_actions().count("persyaratan_diubah") == 2, what="two changes")
+        await wait_for(pilot, lambda: column(app, "#requirements-table", 2)[0] == "wajib", what="mandatory again")
+    first = services.get_service("KK").requirements[0]
+    assert first.mandatory

@@ -14,8 +14,9 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from tests.conftest import HOSTILE_NAMES, ROOT
+from tests.pilot import at_home, fill, make_app, message_of, screen_text, settle, type_into, wait_for, wait_text
 from tui_kecamatan import screens
-from tui_kecamatan.app import KecamatanApp, choose_theme, frame_style, run_app
+from tui_kecamatan.app import choose_theme, frame_style, run_app
 from tui_kecamatan.config import Config
 from tui_kecamatan.core import accounts, clock, office, stats
 from tui_kecamatan.core.text import clean_name
@@ -38,56 +39,17 @@ OFFICE = office.ProfileInput(name="Kantor Kecamatan Pasar Kemis", kecamatan="Pas
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def make_app(db, **settings) -> KecamatanApp:
-    settings.setdefault("idle_lock_minutes", 0)
-    return KecamatanApp(Config(**settings), db)
-
-
-def screen_text(app) -> str:
-    """What the terminal shows for the active screen, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def wait_for(pilot, condition, timeout: float = 20.0, what: str = "condition") -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}\n{screen_text(pilot.app)}")
-        await pilot.pause(0.05)
-
-
-async def wait_text(pilot, text: str, timeout: float = 20.0) -> None:
-    await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, repr(text))
-
-
-def message_of(app, selector: str) -> str:
-    """The text of a Static on the active screen ("" while the screen is still being built)."""
-    found = app.screen.query(selector)
-    return str(found.first(Static).render()) if found else ""
-
-
 async def wait_login_message(pilot, text: str) -> None:
     await wait_for(pilot, lambda: text in message_of(pilot.app, "#login-message"), what=repr(text))
 
 
-async def type_into(pilot, selector: str, text: str) -> None:
-    await wait_for(pilot, lambda: pilot.app.screen.query(selector), what=selector)
-    pilot.app.screen.query_one(selector, Input).focus()
-    await pilot.pause()
-    await pilot.press(*text)
-
-
 async def log_in(pilot, username: str, password: str) -> None:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LoginScreen), what="login screen")
-    await type_into(pilot, "#login-username", username)
+    """Fill the login form and press Enter in the password (the typing itself is tested by
+    test_e2e_tmux and the setup test)."""
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, LoginScreen) and pilot.app.screen.query("#login-password"),
+                   what="login screen")
+    await fill(pilot, {"#login-username": username, "#login-password": password}, focus="#login-password")
     await pilot.press("enter")
-    await pilot.press(*password, "enter")
-
-
-async def at_home(pilot) -> HomeScreen:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen) and pilot.app.screen.figures is not None,
-                   what="home with figures")
-    return pilot.app.screen
 
 
 @pytest.fixture
@@ -225,10 +187,9 @@ async def test_setup_with_existing_admin_asks_for_their_password(db, admin):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen) and app.screen.existing_admin, what="setup")
         await wait_text(pilot, "Masuk sebagai admin")
-        for selector, value in (("#office-name", OFFICE.name), ("#office-kecamatan", OFFICE.kecamatan),
-                                ("#office-kabupaten", OFFICE.kabupaten), ("#admin-username", "admin")):
-            app.screen.query_one(selector, Input).value = value
-        await type_into(pilot, "#admin-password", "salah-sekali")
+        await fill(pilot, {"#office-name": OFFICE.name, "#office-kecamatan": OFFICE.kecamatan,
+                           "#office-kabupaten": OFFICE.kabupaten, "#admin-username": "admin",
+                           "#admin-password": "salah-sekali"}, focus="#admin-password")
         await pilot.press("enter")
         await wait_for(pilot, lambda: "sisa 4 percobaan" in message_of(app, "#setup-message"))
         assert not office.is_configured()
@@ -261,7 +222,7 @@ async def test_login_waits_then_locks_after_five_failures(ready):
             await pilot.press(*f"salah-{attempt}", "enter")
         await wait_login_message(pilot, "Akun wahyu dikunci setelah 5 kali gagal masuk; minta admin membukanya.")
         await pilot.press(*"rahasia-wahyu", "enter")  # the right password no longer helps
-        await pilot.pause(0.5)
+        await settle(pilot)
         await wait_login_message(pilot, "dikunci setelah 5 kali")
         assert app.actor is None
     assert Staff.get(Staff.username == "wahyu").locked
@@ -331,7 +292,7 @@ async def test_footer_shows_the_navigation_keys_at_80_columns(ready):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await log_in(pilot, "admin", "rahasia-admin")
         await at_home(pilot)
-        await pilot.pause(0.1)
+        await settle(pilot)
         text = screen_text(app)
         for item in ("f1 Bantuan", "f2 Antrian", "f3 Permohonan baru", "f4 Cari", "f5 Pengambilan", "f6 Rekap",
                      "f9 Admin", "^q Keluar", "^p Perintah"):
@@ -378,32 +339,39 @@ async def test_admin_key_is_refused_for_an_operator(ready):
         assert app.screen is home
 
 
-async def test_navigation_back_and_unsaved_work_is_confirmed(ready, monkeypatch):
+async def test_esc_goes_home_keeping_the_section_and_a_screen_with_typed_work_asks_before_closing(ready, monkeypatch):
     monkeypatch.setitem(screens.SCREENS, "queue", f"{__name__}:QueueStandIn")
     monkeypatch.delitem(screens.SCREENS, "intake", raising=False)
     app = make_app(ready)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await log_in(pilot, "wahyu", "rahasia-wahyu")
         home = await at_home(pilot)
+        assert "esc Kembali" not in screen_text(app)  # home is where Esc leads
         await pilot.press("f2")
         await wait_text(pilot, "Layar antrian pengganti")
+        section = app.screen
         assert "esc Kembali" in screen_text(app)
+        await type_into(pilot, "#standin-input", "A-001")
+        # Esc leaves the section for home without a question: the section keeps what was typed.
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is home, what="home after Esc")
         await pilot.press("f2")
-        await wait_for(pilot, lambda: isinstance(app.screen, QueueStandIn))
-        await type_into(pilot, "#standin-input", "A-001")
+        await wait_for(pilot, lambda: app.screen is section, what="the same queue section")
+        assert section.query_one("#standin-input", Input).value == "A-001"
+        # A screen opened inside the section, holding typed work, asks before Esc closes it.
+        await app.push_screen(QueueStandIn())
+        await type_into(pilot, "#standin-input", "B-002")
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         await wait_text(pilot, "Tinggalkan layar ini?")
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, QueueStandIn))
-        assert app.screen.query_one("#standin-input", Input).value == "A-001"
+        await wait_for(pilot, lambda: isinstance(app.screen, QueueStandIn) and app.screen is not section)
+        assert app.screen.query_one("#standin-input", Input).value == "B-002"
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("y")
-        await wait_for(pilot, lambda: app.screen is home, what="home after confirming")
-        assert len(app.screen_stack) == 2
+        await wait_for(pilot, lambda: app.screen is section, what="the section after confirming")
+        assert section.query_one("#standin-input", Input).value == "A-001"
 
 
 async def test_ctrl_q_quits(ready):
@@ -432,7 +400,7 @@ async def test_idle_lock_covers_the_screen_and_the_password_unlocks_it(ready):
         assert "Petugas:" not in text  # the home screen below is covered
         await pilot.press("f2")  # navigation keys do nothing while locked
         await pilot.press("ctrl+p")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert isinstance(app.screen, LockScreen)
         await pilot.press(*"salah-sandi", "enter")
         await wait_for(pilot, lambda: "Kata sandi salah; sisa 4 percobaan" in message_of(app, "#lock-message"))
@@ -462,7 +430,86 @@ async def test_switching_staff_from_the_lock_screen_returns_to_login(ready):
         await wait_for(pilot, lambda: isinstance(app.screen, LockScreen))
         await pilot.press("ctrl+o")
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login")
-        assert app.actor is None and len(app.screen_stack) == 2
+        assert app.actor is None
+        assert not any(isinstance(screen, (HomeScreen, LockScreen)) for screen in app.screen_stack)
+
+
+async def test_too_many_wrong_passwords_on_the_lock_screen_return_to_login(ready):
+    app = make_app(ready)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await log_in(pilot, "wahyu", "rahasia-wahyu")
+        await at_home(pilot)
+        app.lock()
+        await wait_for(pilot, lambda: isinstance(app.screen, LockScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: message_of(app, "#lock-message") == "Ketik kata sandi Anda.")
+        for attempt in range(1, accounts.MAX_FAILURES):
+            await pilot.press(*f"salah-{attempt}", "enter")
+            await wait_for(pilot, lambda: f"sisa {accounts.MAX_FAILURES - attempt} percobaan" in message_of(app, "#lock-message"))
+            assert app.screen.query_one("#lock-password", Input).value == ""
+        await pilot.press(*"salah-lagi", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login")
+        await wait_text(pilot, "Terlalu banyak kata sandi salah; silakan masuk lagi.")
+        assert app.actor is None
+    # The lock screen's tries are its own: the account itself is not locked by them.
+    assert not Staff.get(Staff.username == "wahyu").locked
+
+
+async def test_passwords_are_checked_off_the_event_loop(ready, monkeypatch):
+    """argon2 takes a noticeable while: login and unlock verify in a worker thread, so the screen
+    keeps answering keys meanwhile."""
+    import threading
+
+    checked_on: list[str] = []
+
+    def recording(original):
+        def check(*args):
+            checked_on.append(threading.current_thread().name)
+            return original(*args)
+        return check
+
+    monkeypatch.setattr(accounts, "authenticate", recording(accounts.authenticate))
+    monkeypatch.setattr(accounts, "verify_password", recording(accounts.verify_password))
+    app = make_app(ready)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await log_in(pilot, "wahyu", "rahasia-wahyu")
+        home = await at_home(pilot)
+        app.lock()
+        await wait_for(pilot, lambda: isinstance(app.screen, LockScreen))
+        await pilot.press(*"rahasia-wahyu", "enter")
+        await wait_for(pilot, lambda: app.screen is home, what="home after unlocking")
+    assert len(checked_on) == 2
+    assert threading.main_thread().name not in checked_on
+
+
+async def test_new_password_entry_checks_as_core_does(db):
+    """The password typed twice, as the admin's staff and password forms and setup ask it."""
+    from textual.app import App
+
+    from tui_kecamatan.widgets.password import PasswordEntry
+
+    class Form(App):
+        def compose(self):
+            yield PasswordEntry("new", ask_name=False, new=True, own_message=False)
+
+    app = Form()
+    async with app.run_test(size=(80, 10)) as pilot:
+        entry = app.query_one(PasswordEntry)
+        fields = entry.fields()
+        assert [field.id for field in fields] == ["new-password", "new-password2"]
+        fields[0].value, fields[1].value = "pendek", "pendek"
+        with pytest.raises(InvalidInput, match="minimal 8 karakter"):
+            entry.new_password()
+        fields[0].value, fields[1].value = "rahasia-baru", "rahasia-bari"
+        with pytest.raises(InvalidInput, match="Kedua kata sandi tidak sama."):
+            entry.new_password()
+        fields[1].value = "rahasia-baru"
+        assert entry.new_password() == "rahasia-baru"
+        entry.new = False  # signing in with an existing password: asked once, never judged for strength
+        await pilot.pause()
+        assert [field.id for field in entry.fields()] == ["new-password"]
+        fields[0].value = "pendek"
+        assert entry.new_password() == "pendek"
 
 
 # --- changes from other processes --------------------------------------------------------------
@@ -557,12 +604,9 @@ async def test_setup_takes_hostile_office_name_literally(db):
     app = make_app(db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen) and app.screen.loaded)
-        screen = app.screen
-        values = {"#office-name": hostile, "#office-kecamatan": "Pasar Kemis", "#office-kabupaten": "Tangerang",
-                  "#admin-username": "admin", "#admin-fullname": "Siti [/b] Aminah",
-                  "#admin-password": "rahasia-admin", "#admin-password2": "rahasia-admin"}
-        for selector, value in values.items():
-            screen.query_one(selector, Input).value = value
+        await fill(pilot, {"#office-name": hostile, "#office-kecamatan": "Pasar Kemis", "#office-kabupaten": "Tangerang",
+                           "#admin-username": "admin", "#admin-fullname": "Siti [/b] Aminah",
+                           "#admin-password": "rahasia-admin", "#admin-password2": "rahasia-admin"})
         await wait_text(pilot, "[@click=app.quit]Kantor[/]")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
@@ -590,16 +634,19 @@ async def test_refused_requests_reach_the_screen_as_one_sentence(ready):
         def refuse():
             raise Refused("Permohonan ini sudah diambil pada 28-11-2026.")
 
-        home.run_db(refuse)
+        async def work() -> None:
+            await home.db(refuse)
+
+        home.run_worker(work, group="test")
         await wait_text(pilot, "Permohonan ini sudah diambil pada 28-11-2026.")
         assert app.is_running
 
 
 def test_database_work_must_return_plain_data(db):
-    from tui_kecamatan.screens.base import _ensure_plain
+    from tui_kecamatan.db.connection import run_in_connection
 
     with pytest.raises(TypeError):
-        _ensure_plain(Service.select())
+        run_in_connection(db, Service.select)
     with pytest.raises(TypeError):
-        _ensure_plain(list(Service.select()))
-    _ensure_plain([(s.code, s.name) for s in Service.select()])
+        run_in_connection(db, lambda: list(Service.select()))
+    assert ("KTP", "Cetak KTP-el") in run_in_connection(db, lambda: [(s.code, s.name) for s in Service.select()])

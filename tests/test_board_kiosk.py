@@ -6,28 +6,24 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import stat
 from datetime import date, datetime
 
 import pytest
-from textual.widgets import Digits, Input
+from textual.widgets import Input
 
 from conftest import HOSTILE_NAMES
 from printer_fake import FakePrinter, printed_text
 from test_queue_screen import (  # noqa: F401 - fixed_clock and office_ready are fixtures
     act_in_another_process,
-    file_printer,
     fixed_clock,
-    make_config,
-    notifications,
     office_ready,
-    screen_text,
-    wait_for,
-    wait_text,
 )
+from tests.pilot import file_printer, make_config, notifications, screen_text, settle, wait_for, wait_text
 from tui_kecamatan.app import KecamatanApp
-from tui_kecamatan.core import accounts, announce, queue, requests, services
-from tui_kecamatan.core.queue import BoardCall, BoardState
+from tui_kecamatan.core import accounts, announce, queue_views, requests, services, tickets
+from tui_kecamatan.core.queue_views import BoardCall, BoardState
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import Counter, PrintJob, Ticket
 from tui_kecamatan.screens.queue import kiosk as kiosk_module
@@ -54,11 +50,14 @@ def counter_two(db):
 
 
 def board_code(app) -> str:
-    return app.screen.query_one("#board-code", Digits).value
+    """The call drawn large on the board (empty while nothing is drawn)."""
+    big = app.screen.query_one("#board-big-code", BlockText)
+    return big.text if big.display else ""
 
 
 def board_counter(app) -> str:
-    return app.screen.query_one("#board-counter", Digits).value
+    big = app.screen.query_one("#board-big-counter", BlockText)
+    return big.text.removeprefix("LOKET ") if big.display else ""
 
 
 async def log_in_dialog(pilot, username: str, password: str) -> None:
@@ -89,7 +88,6 @@ async def test_board_asks_for_a_login_then_shows_calls_made_by_another_process(
 
         await asyncio.to_thread(act_in_another_process, db_path, fixed_clock.now, "issue", "issue", "call")
         await wait_for(pilot, lambda: board_code(app) == "B-001" and board_counter(app) == "2", what="B-001 to 2")
-        await wait_text(pilot, "LOKET")
         await wait_text(pilot, "Cetak KK")
         await wait_for(pilot, lambda: len(bells) == 1, what="the bell")
         assert "KK 1" in screen_text(app)  # B-002 still waits
@@ -99,7 +97,7 @@ async def test_board_asks_for_a_login_then_shows_calls_made_by_another_process(
 
         fixed_clock.tick(2)
         await asyncio.to_thread(act_in_another_process, db_path, fixed_clock.now, "issue")
-        queue.finish(accounts.SYSTEM, queue.start_serving(accounts.SYSTEM, ticket_id("B-001")).id)
+        tickets.finish(accounts.SYSTEM, tickets.start_serving(accounts.SYSTEM, ticket_id("B-001")).id)
         await asyncio.to_thread(act_in_another_process, db_path, fixed_clock.now, "call")
         await wait_for(pilot, lambda: board_code(app) == "B-002", what="B-002 on the board")
         await wait_text(pilot, "B-001  Loket 2")  # the previous call
@@ -107,8 +105,55 @@ async def test_board_asks_for_a_login_then_shows_calls_made_by_another_process(
 
         await pilot.press("escape")  # nothing happens on the board
         await pilot.press("f2")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert isinstance(app.screen, BoardScreen) and app.is_running
+
+
+def waiting_panel(app) -> dict[str, str]:
+    """The waiting panel at the bottom of the board as read from the screen: each service's
+    ticket letter and what is shown after it (its waiting count, or "ditutup")."""
+    lines = screen_text(app).splitlines()
+    top = max(i for i, line in enumerate(lines) if "Menunggu" in line)
+    shown: dict[str, str] = {}
+    for line in lines[top + 1:]:
+        inner = line.strip().strip("│|").strip()
+        if not inner or set(inner) <= set("─╰╯+-"):
+            break  # the panel's bottom frame
+        for item in re.split(r" {3,}", inner):
+            words = item.split()
+            shown[words[0]] = words[-1]
+    return shown
+
+
+@pytest.mark.parametrize("size, named, dots", [((80, 24), False, True), ((120, 40), True, True), ((50, 20), False, False)])
+async def test_the_board_shows_every_ticket_letter_a_to_z_and_draws_calls_past_f(
+        office_ready, admin, operator, display, size, named, dots):
+    letters = [chr(code) for code in range(ord("G"), ord("Z") + 1)]
+    for letter in letters:
+        services.add_service(admin, code=f"LAYANAN_{letter}", name=f"Surat keterangan layanan {letter}", prefix=letter)
+    tickets.issue_ticket(None, "LAYANAN_W")
+    for index, letter in enumerate("ABCD" + "F" + "".join(letters)):
+        code = next(s.code for s in queue_views.queue_overview() if s.prefix == letter)
+        for _ in range(index % 3 + 1):
+            tickets.issue_ticket(None, code)
+    tickets.call_next(operator, 1)  # W-001, the oldest
+    offered = {s.prefix: str(s.waiting) for s in queue_views.queue_overview() if s.waiting or not s.urgent_only}
+    assert len(offered) == 25 and "E" not in offered  # perekaman is urgent-only: not offered to the room
+
+    app = KecamatanApp(make_config(board_bell=False), office_ready, actor=display, mode="display")
+    async with app.run_test(size=size) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen.state is not None,
+                       what="the board")
+        await wait_for(pilot, lambda: waiting_panel(app) == offered, what="every letter with its count")
+        if dots:
+            await wait_for(pilot, lambda: board_code(app) == "W-001" and board_counter(app) == "1", what="W-001 drawn")
+        else:  # too small for the dot font: the call on one line
+            await wait_text(pilot, "W-001  →  LOKET 1")
+        text = screen_text(app)
+        assert "layanan W" in text  # the service of the call (on two lines in a narrow panel)
+        assert ("Layanan W" in text) is named  # names in the waiting panel only where they fit
+        # The W is drawn in the dot font, not left blank as Textual's Digits would.
+        assert ("▀" in text or "█" in text) is dots
 
 
 def ticket_id(code: str) -> int:
@@ -151,7 +196,7 @@ async def open_kiosk(pilot) -> KioskScreen:
 
 
 def test_urgent_only_services_are_not_offered_at_the_kiosk(db):
-    codes = [s.code for s in offered_services(queue.queue_overview())]
+    codes = [s.code for s in offered_services(queue_views.queue_overview())]
     assert codes == ["KTP", "KK", "PINDAH_KELUAR", "PINDAH_DATANG", "PINDAH_ANTAR_KEC"]
 
 
@@ -204,12 +249,12 @@ async def test_leaving_the_kiosk_needs_a_supervisor(office_ready, display, opera
         await open_kiosk(pilot)
         for key in ("f2", "f9", "f1", "ctrl+p"):  # no staff key reaches a citizen
             await pilot.press(key)
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert isinstance(app.screen, KioskScreen)
         await pilot.press("ctrl+q")
         await wait_for(pilot, lambda: isinstance(app.screen, StaffPasswordDialog), what="the closing dialog")
         await pilot.press("ctrl+q", "ctrl+p")  # the dialog does not quit either
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert app.is_running and isinstance(app.screen, StaffPasswordDialog)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, KioskScreen), what="back to the kiosk")
@@ -237,10 +282,10 @@ def citizens_in_queue(office_ready, operator, counter_two):
     """Tickets linked to requests of citizens with distinctive names; one is called."""
     names = ["Zubaidah Nurjanah Qisthi", HOSTILE_NAMES[1]]
     for index, name in enumerate(names):
-        ticket = queue.issue_ticket(None, "KK")
+        ticket = tickets.issue_ticket(None, "KK")
         requests.create_request(operator, service_code="KK", nik=NIK[:-1] + str(index + 2), name=name,
                                 kk_number="3603012005150003", ticket_id=ticket.id)
-    queue.call_next(operator, 2)
+    tickets.call_next(operator, 2)
     return [clean_name(name) for name in names]
 
 
@@ -335,8 +380,9 @@ def test_the_dot_font_and_when_it_is_used():
     assert block_lines("?", 3) == [] and block_size("", 2) == (0, 0)
     two = block_lines("1", 2)
     assert len(two) == 7 and two[0].strip() == "\u2588\u2588"  # the top dot of the 1, two cells wide
-    # The board panel at 80x24 (47x12) is too narrow for dots of two cells: Digits draw the call.
+    # The board panel at 80x24 (47x12) is too narrow for dots of two cells: it draws dots of one cell.
     assert fit_scales("A-007", "LOKET 1", 47, 12) is None
+    assert fit_scales("W-007", "LOKET 1", 47, 12, smallest=1) == (1, 1)
     assert fit_scales("A-007", "LOKET 1", 76, 28) == (2, 1)
     assert fit_scales("A-007", "LOKET 12", 200, 60)[0] >= 4
 

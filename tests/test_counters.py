@@ -1,5 +1,5 @@
 """Counters (loket) kept by the admin: adding them, naming them, choosing the services each one
-calls (which `queue.call_next` then follows), taking them out of use, role checks and audit rows."""
+calls (which `tickets.call_next` then follows), taking them out of use, role checks and audit rows."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tui_kecamatan.core import audit, clock, counters, queue
+from tui_kecamatan.core import audit, clock, counters, tickets
 from tui_kecamatan.db.models import AuditEvent, Counter, CounterService, Service
 from tui_kecamatan.errors import InvalidInput, NotFound, PermissionDenied, Refused
 
@@ -119,15 +119,15 @@ def test_call_next_on_a_counter_only_calls_its_services(admin, operator, clk):
     counters.add_counter(admin, 2, "Loket KK")
     counters.edit_counter(admin, 2, service_codes=["KK"])
     clk.tick()
-    ktp = queue.issue_ticket(None, "KTP")
+    ktp = tickets.issue_ticket(None, "KTP")
     clk.tick()
-    kk = queue.issue_ticket(None, "KK")
-    called = queue.call_next(operator, 2)
+    kk = tickets.issue_ticket(None, "KK")
+    called = tickets.call_next(operator, 2)
     assert called.id == kk.id and called.counter_number == 2  # the older KTP ticket is not its
-    queue.start_serving(operator, called.id)
-    queue.finish(operator, called.id)
-    assert queue.call_next(operator, 2) is None  # only the KTP ticket waits
-    assert queue.call_next(operator, 1).id == ktp.id  # Loket 1 still calls every service
+    tickets.start_serving(operator, called.id)
+    tickets.finish(operator, called.id)
+    assert tickets.call_next(operator, 2) is None  # only the KTP ticket waits
+    assert tickets.call_next(operator, 1).id == ktp.id  # Loket 1 still calls every service
 
 
 def test_operator_and_supervisor_are_refused(admin, operator, supervisor):
@@ -151,7 +151,7 @@ def test_deactivate_and_reactivate(admin, operator, clk):
     assert [c.number for c in counters.list_counters()] == [1]
     assert [c.number for c in counters.list_counters(include_inactive=True)] == [1, 2]
     with pytest.raises(Refused, match="Loket 2 tidak aktif."):
-        queue.call_next(operator, 2)
+        tickets.call_next(operator, 2)
     on = counters.set_counter_active(admin, 2, True)
     assert on.active
     assert counter_actions(2) == ["loket_ditambah", "loket_dinonaktifkan", "loket_diaktifkan"]
@@ -165,15 +165,15 @@ def test_a_busy_counter_or_the_last_one_is_not_taken_out_of_use(admin, operator,
         counters.set_counter_active(admin, 1, False)
     counters.add_counter(admin, 2)
     clk.tick()
-    ticket = queue.issue_ticket(None, "KK")
-    queue.call_next(operator, 2)
+    ticket = tickets.issue_ticket(None, "KK")
+    tickets.call_next(operator, 2)
     with pytest.raises(Refused, match=f"Loket 2 masih memanggil atau melayani {ticket.code}; selesaikan dulu."):
         counters.set_counter_active(admin, 2, False)
-    queue.start_serving(operator, ticket.id)
-    queue.finish(operator, ticket.id)
+    tickets.start_serving(operator, ticket.id)
+    tickets.finish(operator, ticket.id)
     clk.tick()
-    sent = queue.issue_ticket(None, "KTP")
-    queue.transfer(operator, sent.id, counter_number=2)
+    sent = tickets.issue_ticket(None, "KTP")
+    tickets.transfer(operator, sent.id, counter_number=2)
     with pytest.raises(Refused, match="Masih ada 1 nomor antrian yang dipindahkan ke loket 2"):
         counters.set_counter_active(admin, 2, False)
     assert Counter.get(Counter.number == 2).active

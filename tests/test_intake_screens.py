@@ -7,22 +7,19 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Select
 
-from printing.settings import PrinterSettings
 from tests.conftest import HOSTILE_NAMES
-from tui_kecamatan.app import KecamatanApp
-from tui_kecamatan.config import Config
-from tui_kecamatan.core import clock, office, queue, requests
+from tests.pilot import (at_home, fill, make_app, screen_text, settle, type_into, wait_for, wait_notified, wait_screen,
+                         wait_text)
+from tui_kecamatan.core import clock, office, requests, tickets
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import Citizen, Contact, PrintJob, Request, RequestItem
 from tui_kecamatan.screens.requests.checklist import ChecklistScreen, ChecklistView
 from tui_kecamatan.widgets.confirm import ConfirmScreen
 from tui_kecamatan.screens.requests.contact import ContactScreen
-from tui_kecamatan.screens.shell.home import HomeScreen
 from tui_kecamatan.screens.requests.intake import IntakeScreen
 from tui_kecamatan.widgets.prompt import TextPrompt
 from tui_kecamatan.screens.requests.detail import RequestDetailScreen
@@ -42,65 +39,12 @@ E164 = "+6281234567890"
 # --- helpers (the detail and snapshot tests use them too) --------------------------------------
 
 
-def printers(folder: Path) -> dict[str, PrinterSettings]:
-    """A receipt printer appending its bytes to a file and an A4 printer saving PDFs in a folder."""
-    return {
-        "receipt": PrinterSettings(name="receipt", kind="file", path=str(folder / "struk.bin")),
-        "a4": PrinterSettings(name="a4", kind="folder", path=str(folder / "a4")),
-    }
-
-
-def make_app(db, actor, folder: Path | None = None, counter: int = 1) -> KecamatanApp:
-    config = Config(idle_lock_minutes=0, counter=counter, printers=printers(folder) if folder else {})
-    return KecamatanApp(config, db, actor=actor)
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def wait_for(pilot, condition, timeout: float = 20.0, what: str = "condition") -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}\n{screen_text(pilot.app)}")
-        await pilot.pause(0.05)
-
-
-async def wait_text(pilot, text: str, timeout: float = 20.0) -> None:
-    await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, repr(text))
-
-
-async def wait_notified(pilot, text: str, timeout: float = 20.0) -> None:
-    """Wait for a notification containing `text` (a toast may wrap a long sentence)."""
-    await wait_for(pilot, lambda: any(text in n.message or text in n.title for n in pilot.app._notifications),
-                   timeout, f"notification {text!r}")
-
-
-async def wait_screen(pilot, kind: type, what: str = ""):
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind), what=what or kind.__name__)
-    return pilot.app.screen
-
-
-async def at_home(pilot) -> HomeScreen:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen) and pilot.app.screen.figures is not None,
-                   what="home")
-    return pilot.app.screen
-
-
 async def open_intake(pilot) -> IntakeScreen:
     await at_home(pilot)
     await pilot.press("f3")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen) and pilot.app.screen.choices is not None,
                    what="intake form")
     return pilot.app.screen
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    await pilot.pause()
-    await pilot.press(*text)
 
 
 async def choose_service(pilot, code: str) -> None:
@@ -147,7 +91,7 @@ async def test_numbers_are_checked_as_typed_and_a_bad_nik_saves_nothing(office_r
         assert message == "Belum disimpan: perbaiki isian NIK."
         assert hint(app, "row-nik").startswith("Tanggal lahir dalam NIK tidak valid")
         assert app.focused.id == "intake-nik"
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert isinstance(app.screen, IntakeScreen)
     assert Request.select().count() == 0 and Citizen.select().count() == 0
 
@@ -179,10 +123,7 @@ async def test_core_refuses_a_suspended_service_and_nothing_is_saved(office_read
         await choose_service(pilot, "REKAM")
         await wait_text(pilot, "Ditunda: Perekaman KTP-el ditunda kecuali mendesak")
         await wait_text(pilot, "Mendesak")
-        screen = app.screen
-        screen.query_one("#intake-nik", Input).value = NIK
-        screen.query_one("#intake-name", Input).value = "Siti Aminah"
-        screen.query_one("#intake-kk", Input).value = KK
+        await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah", "#intake-kk": KK})
         await pilot.press("ctrl+s")
         await wait_text(pilot, "Layanan Perekaman KTP-el sedang ditunda")
         await pilot.click("#intake-urgent")  # an operator may not pass it as urgent either
@@ -193,8 +134,8 @@ async def test_core_refuses_a_suspended_service_and_nothing_is_saved(office_read
 
 
 async def test_a_valid_request_is_saved_linked_to_the_ticket_and_its_receipt_printed(office_ready, operator, tmp_path):
-    ticket = queue.issue_ticket(None, "KK")
-    queue.call_next(operator, 1)
+    ticket = tickets.issue_ticket(None, "KK")
+    tickets.call_next(operator, 1)
     app = make_app(office_ready, operator, tmp_path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_intake(pilot)
@@ -234,9 +175,11 @@ async def test_the_receipt_can_go_to_the_receipt_printer_or_nowhere(office_ready
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         for name, key in (("Siti Aminah", "s"), ("Budi Santoso", "n")):
             screen = await open_intake(pilot)
+            # The second time, the form saved before is empty again for the next citizen.
+            assert not any(field.value for field in screen.query(Input))
+            assert screen.query_one("#intake-service", Select).is_blank()
             await choose_service(pilot, "PINDAH_DATANG")
-            screen.query_one("#intake-nik", Input).value = NIK if key == "s" else "3603011203850001"
-            screen.query_one("#intake-name", Input).value = name
+            await fill(pilot, {"#intake-nik": NIK if key == "s" else "3603011203850001", "#intake-name": name})
             await pilot.press("ctrl+s")
             await wait_screen(pilot, MediaChoiceScreen)
             await pilot.press(key)
@@ -256,9 +199,7 @@ async def test_a_supervisor_takes_an_urgent_request_for_a_suspended_service(offi
         screen = await open_intake(pilot)
         assert "tiket:" not in screen_text(app)
         await choose_service(pilot, "REKAM")
-        screen.query_one("#intake-nik", Input).value = NIK
-        screen.query_one("#intake-name", Input).value = "Siti Aminah"
-        screen.query_one("#intake-kk", Input).value = KK
+        await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah", "#intake-kk": KK})
         await pilot.click("#intake-urgent")
         await pilot.press("ctrl+s")
         await wait_screen(pilot, MediaChoiceScreen)
@@ -278,21 +219,59 @@ async def test_a_nik_seen_before_fills_in_what_the_office_knows(office_ready, op
         await wait_text(pilot, "NIK ini pernah datang")
 
 
-async def test_escape_with_typed_fields_asks_before_leaving(office_ready, operator):
+async def test_escape_goes_home_and_keeps_the_typed_form_for_later(office_ready, operator):
+    """The form is a section of its own: Esc goes home without a question and loses nothing
+    (logging out or quitting with typed input asks first: see test_sections)."""
     app = make_app(office_ready, operator)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await open_intake(pilot)
-        assert "esc Batal" in screen_text(app)
+        assert "esc Kembali" in screen_text(app)
         await type_into(pilot, "#intake-name", "Siti")
         await pilot.press("escape")
-        await wait_screen(pilot, ConfirmScreen)
-        await pilot.press("n")
-        await wait_for(pilot, lambda: app.screen is screen)
-        assert screen.query_one("#intake-name", Input).value == "Siti"
-        await pilot.press("escape")
-        await wait_screen(pilot, ConfirmScreen)
-        await pilot.press("y")
         await at_home(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: app.screen is screen, what="the same form")
+        assert screen.query_one("#intake-name", Input).value == "Siti"
+
+
+async def test_a_double_ctrl_s_saves_the_request_once(office_ready, operator):
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_intake(pilot)
+        await choose_service(pilot, "PINDAH_DATANG")
+        await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah"})
+        await pilot.press("ctrl+s", "ctrl+s")
+        dialog = await wait_screen(pilot, MediaChoiceScreen)
+        await settle(pilot)
+        assert app.screen is dialog and sum(isinstance(s, MediaChoiceScreen) for s in app.screen_stack) == 1
+    assert Request.select().count() == 1
+
+
+async def test_saves_run_one_at_a_time_in_the_order_they_were_asked_for(office_ready, operator):
+    """Two saves started back to back (the first one slow to reach the database) are saved in
+    the order asked: the first gets the first registration number."""
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await open_intake(pilot)
+        original = screen.db
+        delays = [0.5, 0.0]
+
+        async def slow_first(work, *args, **kwargs):
+            if getattr(work, "__name__", "") == "create_request":
+                await asyncio.sleep(delays.pop(0))
+            return await original(work, *args, **kwargs)
+
+        screen.db = slow_first
+
+        def fields(nik: str, name: str) -> dict:
+            return dict(service_code="PINDAH_DATANG", nik=nik, name=name, kk_number="", phone="", desa="",
+                        channel="walk_in", ticket_id=None, counter_number=None, urgent=False)
+
+        screen._save(fields(NIK, "Siti Aminah"))
+        screen._save(fields("3603011203850001", "Budi Santoso"))
+        await wait_for(pilot, lambda: Request.select().count() == 2, what="both requests saved")
+    assert {row.name: row.reg_no for row in Request.select()} == {"Siti Aminah": "20261128-0001",
+                                                                   "Budi Santoso": "20261128-0002"}
 
 
 @pytest.mark.parametrize("hostile", [HOSTILE_NAMES[0], HOSTILE_NAMES[1], HOSTILE_NAMES[3], HOSTILE_NAMES[4]])
@@ -300,10 +279,9 @@ async def test_hostile_names_are_taken_and_shown_literally(office_ready, operato
     shown = clean_name(hostile)
     app = make_app(office_ready, operator)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        screen = await open_intake(pilot)
+        await open_intake(pilot)
         await choose_service(pilot, "PINDAH_DATANG")
-        screen.query_one("#intake-nik", Input).value = NIK
-        screen.query_one("#intake-name", Input).value = hostile
+        await fill(pilot, {"#intake-nik": NIK, "#intake-name": hostile})
         await pilot.press("ctrl+s")
         dialog = await wait_screen(pilot, MediaChoiceScreen)
         question = str(dialog.query_one("#media-question").render())
@@ -323,6 +301,9 @@ async def open_checklist(pilot, ref) -> ChecklistScreen:
     pilot.app.push_screen(ChecklistScreen(ref))
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChecklistScreen) and pilot.app.screen.detail is not None,
                    what="checklist")
+    # The rows are drawn a moment after the request is read.
+    await wait_for(pilot, lambda: "[ ]" in screen_text(pilot.app) or "[x]" in screen_text(pilot.app),
+                   what="the checklist's rows")
     return pilot.app.screen
 
 
@@ -369,7 +350,7 @@ async def test_incomplete_checklist_offers_the_whatsapp_message_then_completes_l
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: Request.get().status == "complete", what="complete")
         await wait_text(pilot, "Tersimpan: Berkas lengkap")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert isinstance(app.screen, ChecklistScreen)  # nothing to contact about now
     items = {item.text: (item.checked, item.note) for item in RequestItem.select()}
     assert items["KTP-el pemohon"] == (True, "dibawa besok")
@@ -390,7 +371,7 @@ async def test_without_a_phone_the_message_is_for_a_telephone_call_and_nothing_i
         await wait_text(pilot, "lewat telepon")
         assert "wa.me" not in screen_text(app) and "1. KTP-el pemohon" in dialog.draft.text
         await pilot.press("s")  # unavailable without a number
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert app.screen is dialog
         await pilot.press("escape")
         await wait_screen(pilot, ChecklistScreen)
@@ -425,7 +406,7 @@ async def test_a_processed_request_shows_its_checklist_read_only(office_ready, o
         screen = await open_checklist(pilot, info.id)
         await wait_text(pilot, "daftar periksa hanya dapat dilihat")
         await pilot.press("down", "space", "ctrl+s")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert all(line.checked for line in screen.query_one(ChecklistView).lines)
     assert Request.get().status == "processing"
 
@@ -434,16 +415,18 @@ async def test_the_receipt_can_be_saved_as_a_pdf_before_the_checklist(office_rea
     target = tmp_path / "tanda-terima-siti.pdf"
     app = make_app(office_ready, operator, tmp_path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        screen = await open_intake(pilot)
+        await open_intake(pilot)
         await choose_service(pilot, "PINDAH_DATANG")
-        screen.query_one("#intake-nik", Input).value = NIK
-        screen.query_one("#intake-name", Input).value = "Siti Aminah"
+        await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah"})
         await pilot.press("ctrl+s")
         await wait_screen(pilot, MediaChoiceScreen)
         await pilot.press("f")
         dialog = await wait_screen(pilot, TextPrompt, "the file name question")
         assert dialog.query_one(Input).value.endswith("tanda-terima-20261128-0001.pdf")
-        dialog.query_one(Input).value = str(target)
+        await fill(pilot, {"#prompt-input": ""})
+        await pilot.press("enter")  # no name: asked for one, nothing saved
+        await wait_text(pilot, "Isi nama berkasnya terlebih dahulu.")
+        await fill(pilot, {"#prompt-input": str(target)})
         await pilot.press("enter")
         await wait_screen(pilot, ChecklistScreen, "the checklist after the file name")
         await wait_for(pilot, target.exists, what="the saved PDF")

@@ -150,3 +150,102 @@ def test_importing_every_core_and_db_module_stays_light():
         f"print(sorted(name for name in {sorted(UI_LIBRARIES | HEAVY)!r} if name in sys.modules))\n"
     )
     assert out == "[]"
+
+
+# --- the screens' one database idiom ---------------------------------------------------------------
+
+DATABASE_LIBRARIES = {"peewee", "sqlite3", "playhouse"}
+UI_SIDE = [PACKAGE / "screens", PACKAGE / "widgets", PACKAGE / "app.py"]
+
+
+def ui_files() -> list[Path]:
+    return [path for place in UI_SIDE for path in ([place] if place.is_file() else python_files(place))]
+
+
+def test_screens_widgets_and_app_never_import_the_database_libraries():
+    """Database failures become sentences below the screens (db/errors.py), so nothing above needs
+    to know what a peewee or SQLite error is."""
+    found = []
+    for path in ui_files():
+        for line, module in imported_modules(path.read_text(encoding="utf-8"), str(path), package_of(path)):
+            if within(module, DATABASE_LIBRARIES):
+                found.append(f"{path.relative_to(ROOT)}:{line} imports {module}")
+    assert found == []
+
+
+def test_the_checker_sees_a_database_import_in_a_screen():
+    modules = {module for _, module in imported_modules("def f():\n    import sqlite3\n", "<test>", "tui_kecamatan.screens")}
+    assert any(within(module, DATABASE_LIBRARIES) for module in modules)
+
+
+def other_thread_mechanisms(source: str) -> list[str]:
+    """Ways of reaching the database from a screen other than an async worker awaiting self.db()."""
+    tree = ast.parse(source)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg in ("then", "failed"):
+            found.append(f"{node.lineno}: {node.arg}= callback")
+        elif isinstance(node, ast.keyword) and node.arg == "thread" and not (isinstance(node.value, ast.Constant) and node.value.value is False):
+            found.append(f"{node.lineno}: thread worker")
+        elif isinstance(node, ast.Attribute) and node.attr in ("run_db", "to_thread", "call_from_thread", "run_in_executor"):
+            found.append(f"{node.lineno}: {node.attr}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "self.run_db(load, then=self.show)",
+        "@work(thread=True)\ndef f(self): pass",
+        "await asyncio.to_thread(load)",
+        "self.app.call_from_thread(self.dismiss, 1)",
+    ],
+)
+def test_the_checker_finds_other_ways_to_the_database(source):
+    assert other_thread_mechanisms(source)
+
+
+def test_screens_and_dialogs_reach_the_database_one_way():
+    """`result = await self.db(core_function, *args)` in a worker, nothing else (widgets/db_work.py
+    is where that one way is made)."""
+    found = []
+    for path in ui_files():
+        if path.name == "db_work.py":
+            continue
+        found.extend(f"{path.relative_to(ROOT)}:{hit}" for hit in other_thread_mechanisms(path.read_text(encoding="utf-8")))
+    assert found == []
+
+
+def test_no_screen_imports_another_screen_for_a_helper():
+    """A screen opens another through the registry (screens.screen_class) or imports its class to
+    push it; shared helpers live in widgets/ or core/. Only these names may cross screen modules."""
+    found = []
+    for path in sorted((PACKAGE / "screens").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("tui_kecamatan.screens."):
+                if node.module == "tui_kecamatan.screens.base":
+                    continue
+                own_folder = path.parent.name
+                for alias in node.names:
+                    if not alias.name[:1].isupper():  # a function or constant: a helper
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}.{alias.name}")
+                    elif not node.module.startswith(f"tui_kecamatan.screens.{own_folder}.") and not alias.name.endswith(("Screen", "Dialog", "Form", "Pane", "Prompt")):
+                        found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}.{alias.name}")
+    assert found == []
+
+
+def test_the_db_package_has_no_import_cycle():
+    graph: dict[str, set[str]] = {}
+    for path in python_files(PACKAGE / "db"):
+        name = f"tui_kecamatan.db.{path.stem}"
+        graph[name] = {m for _, m in imported_modules(path.read_text(encoding="utf-8"), str(path), package_of(path))
+                       if m.startswith("tui_kecamatan.db.")}
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph.get(start, ()):
+            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
+                return True
+        return False
+
+    assert [name for name in graph if reaches(name, name, set())] == []

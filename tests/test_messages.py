@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import HOSTILE_NAMES
-from tui_kecamatan.core import clock, messages, requests, services
+from tui_kecamatan.core import clock, messages, requests, services, templates
 from tui_kecamatan.db.models import AuditEvent, Contact, OfficeProfile
 from tui_kecamatan.errors import InvalidInput, PermissionDenied, Refused
 
@@ -68,7 +68,7 @@ def test_nothing_missing_is_refused(operator, request_kk):
 
 
 def test_ready_and_sent_follow_the_office_templates(admin, request_kk):
-    services.set_template(admin, "ready", "Halo {nama}: {layanan} {reg_no} siap. {kantor} ({jam})")
+    templates.set_template(admin, "ready", "Halo {nama}: {layanan} {reg_no} siap. {kantor} ({jam})")
     assert messages.ready_message(request_kk.id) == (
         f"Halo Siti Aminah: Cetak KK {request_kk.reg_no} siap. Kantor Kecamatan Pasar Kemis (Senin-Jumat 08.00-15.00 WIB)"
     )

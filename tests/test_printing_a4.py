@@ -6,7 +6,6 @@ import io
 import json
 import logging
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -14,6 +13,7 @@ import warnings
 from datetime import date, datetime
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from printing import a4
@@ -23,7 +23,6 @@ from printing.settings import printer_settings
 from printing.text import mask_nik
 from tests.conftest import HOSTILE_NAMES, ROOT
 
-pypdf = pytest.importorskip("pypdf")
 
 FULL_NIK = "3603015501900002"
 FULL_KK = "3603012005150003"
@@ -222,8 +221,7 @@ def test_payload_round_trip_prints_the_same_document():
         text_of(a4.request_receipt_pdf(office(), data, printed_at=moment))
 
 
-@pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
-                    reason="needs pdftoppm (poppler-utils) and zbarimg (zbar-tools)")
+@pytest.mark.needs_tools("pdftoppm", "zbarimg")  # poppler-utils, zbar-tools
 def test_barcode_on_the_receipt_scans_as_the_registration_number(tmp_path):
     (tmp_path / "receipt.pdf").write_bytes(a4.request_receipt_pdf(office(), receipt()))
     subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", str(tmp_path / "receipt.pdf"),

@@ -104,13 +104,27 @@ def test_printer_that_accepts_but_never_answers_fails():
     assert str(caught.value) == f"Printer struk (127.0.0.1:{fake.port}) tidak menjawab dalam 1 detik."
 
 
+def test_status_off_asks_no_status_question():
+    # a printer that never answers status questions: one question would wait out the timeout
+    with FakePrinter(answer_status=False) as fake:
+        settings = fake.settings(status=False)
+        devices.send(settings, receipt.render_ticket(ticket(), settings))
+        data = fake.wait_until_read()
+    text, commands = parse_escpos(data)
+    assert "A-007" in text and cuts(data) == 1
+    assert not [command for command in commands if command.startswith(b"\x10\x04")]  # no DLE EOT at all
+
+
 def test_blocked_send_fails_even_without_status_questions():
     # a full send buffer must not block forever: nothing reads on the other side
     with FakePrinter("silent") as fake:
-        settings = fake.settings(extra={"status": False}, timeout=0.5)
+        settings = fake.settings(status=False, timeout=0.5)
         with pytest.raises(PrinterError) as caught:
             devices.send(settings, b"\x1b@" + b"x" * (16 * 1024 * 1024))
+        first = fake.unread(8)
     assert "tidak menjawab dalam 0,5 detik" in str(caught.value)
+    # the job itself went first: the wait that failed was the send, not a status question
+    assert first == b"\x1b@" + b"x" * 6
 
 
 def test_printer_without_paper_gets_nothing_and_says_so():

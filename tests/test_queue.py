@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from tui_kecamatan.core import accounts, audit, clock, queue
+from tui_kecamatan.core import accounts, audit, clock, queue_views, tickets
 from tui_kecamatan.db.models import (
     AuditEvent,
     Counter,
@@ -56,9 +56,9 @@ def add_counter(number: int, *service_codes: str) -> Counter:
     return counter
 
 
-def issue(clk, code="KK", actor=None, **kwargs) -> queue.TicketInfo:
+def issue(clk, code="KK", actor=None, **kwargs) -> tickets.TicketInfo:
     clk.tick()
-    return queue.issue_ticket(actor, code, **kwargs)
+    return tickets.issue_ticket(actor, code, **kwargs)
 
 
 def row(ticket_id: int) -> dict:
@@ -108,41 +108,41 @@ def test_the_day_turns_at_local_midnight(clk, operator):
     assert first.code == "B-001" and first.day == date(2026, 11, 29)
     assert first.ahead == 0, "yesterday's waiting tickets are not ahead of today's"
 
-    assert [t.code for t in queue.waiting_tickets()] == ["B-001"]
-    assert [t.day for t in queue.waiting_tickets()] == [date(2026, 11, 29)]
-    kk = next(s for s in queue.queue_overview() if s.code == "KK")
+    assert [t.code for t in queue_views.waiting_tickets()] == ["B-001"]
+    assert [t.day for t in queue_views.waiting_tickets()] == [date(2026, 11, 29)]
+    kk = next(s for s in queue_views.queue_overview() if s.code == "KK")
     assert kk.waiting == 1
-    assert [t.code for t in queue.waiting_tickets(date(2026, 11, 28))] == ["B-001", "B-002", "B-003"]
+    assert [t.code for t in queue_views.waiting_tickets(date(2026, 11, 28))] == ["B-001", "B-002", "B-003"]
 
-    called = queue.call_next(operator, 1)
+    called = tickets.call_next(operator, 1)
     assert called.id == first.id, "the older ticket of yesterday is never called today"
-    queue.mark_no_show(operator, called.id)
-    assert queue.call_next(operator, 1) is None
+    tickets.mark_no_show(operator, called.id)
+    assert tickets.call_next(operator, 1) is None
 
     with pytest.raises(Refused, match="hanya berlaku pada hari diambil"):
-        queue.transfer(operator, late.id, service_code="KTP")
+        tickets.transfer(operator, late.id, service_code="KTP")
     assert row(late.id)["status"] == "waiting" and row(late.id)["service"] == Service.get(Service.code == "KK").id
     # Yesterday's leftovers can still be closed.
-    assert queue.cancel(operator, late.id, "Tidak datang sampai kantor tutup").status == "cancelled"
+    assert tickets.cancel(operator, late.id, "Tidak datang sampai kantor tutup").status == "cancelled"
     # Numbers are never reused: each (day, prefix, number) once.
     assert Ticket.select().count() == 4
-    assert queue.find_ticket("B-001").id == first.id
-    assert queue.find_ticket("B-001", date(2026, 11, 28)).id != first.id
+    assert tickets.find_ticket("B-001").id == first.id
+    assert tickets.find_ticket("B-001", date(2026, 11, 28)).id != first.id
 
 
 def test_service_codes_unknown_inactive_and_invalid(clk):
     with pytest.raises(NotFound, match="XYZ tidak ada"):
-        queue.issue_ticket(None, "xyz")
+        tickets.issue_ticket(None, "xyz")
     with pytest.raises(InvalidInput):
-        queue.issue_ticket(None, "K K!")
+        tickets.issue_ticket(None, "K K!")
     with pytest.raises(InvalidInput):
-        queue.issue_ticket(None, "")
+        tickets.issue_ticket(None, "")
     Service.update(active=False).where(Service.code == "PINDAH_DATANG").execute()
     with pytest.raises(Refused, match="tidak aktif"):
-        queue.issue_ticket(None, "pindah_datang")
+        tickets.issue_ticket(None, "pindah_datang")
     assert Ticket.select().count() == 0
     assert DailyCounter.select().count() == 0
-    assert [s.code for s in queue.queue_overview()] == ["KTP", "KK", "PINDAH_KELUAR", "REKAM", "PINDAH_ANTAR_KEC"]
+    assert [s.code for s in queue_views.queue_overview()] == ["KTP", "KK", "PINDAH_KELUAR", "REKAM", "PINDAH_ANTAR_KEC"]
 
 
 # --- who may take which ticket ---------------------------------------------------------------
@@ -152,20 +152,20 @@ def test_suspended_service_refuses_with_its_reason_and_spends_no_number(clk, sup
     issue(clk, "KK")
     Service.update(suspended=True, suspended_reason="Blangko KK habis").where(Service.code == "KK").execute()
     with pytest.raises(Refused) as refused:
-        queue.issue_ticket(supervisor, "KK", urgent=True)
+        tickets.issue_ticket(supervisor, "KK", urgent=True)
     assert str(refused.value) == "Layanan Cetak KK ditunda: Blangko KK habis."
     with pytest.raises(Refused):
-        queue.issue_ticket(None, "KK")
+        tickets.issue_ticket(None, "KK")
 
     with pytest.raises(Refused) as rekam:
-        queue.issue_ticket(None, "REKAM")
+        tickets.issue_ticket(None, "REKAM")
     assert str(rekam.value) == (
         "Layanan Perekaman KTP-el ditunda: Perekaman KTP-el ditunda kecuali mendesak (protokol kesehatan)."
     )
 
     Service.update(suspended=False, suspended_reason="").where(Service.code == "KK").execute()
     assert issue(clk, "KK").code == "B-002", "a refused ticket used no number"
-    overview = {s.code: s for s in queue.queue_overview()}
+    overview = {s.code: s for s in queue_views.queue_overview()}
     assert overview["REKAM"].suspended and overview["REKAM"].urgent_only
     assert overview["REKAM"].reason.startswith("Perekaman KTP-el ditunda")
     assert not overview["KK"].suspended and overview["KK"].reason == ""
@@ -173,35 +173,35 @@ def test_suspended_service_refuses_with_its_reason_and_spends_no_number(clk, sup
 
 def test_urgent_only_service_needs_a_supervisor_and_urgent(clk, operator, supervisor, display):
     with pytest.raises(PermissionDenied, match="hanya dapat diberikan oleh supervisor"):
-        queue.issue_ticket(operator, "REKAM", urgent=True)
+        tickets.issue_ticket(operator, "REKAM", urgent=True)
     with pytest.raises(Refused, match="ditunda"):
-        queue.issue_ticket(supervisor, "REKAM")
+        tickets.issue_ticket(supervisor, "REKAM")
     with pytest.raises(PermissionDenied):
-        queue.issue_ticket(None, "REKAM", urgent=True)
+        tickets.issue_ticket(None, "REKAM", urgent=True)
 
-    ticket = queue.issue_ticket(supervisor, "rekam", urgent=True)
+    ticket = tickets.issue_ticket(supervisor, "rekam", urgent=True)
     assert (ticket.code, ticket.urgent, ticket.protocol_required) == ("E-001", True, True)
 
     # Without the suspension an urgent-only service still takes urgent tickets only.
     Service.update(suspended=False).where(Service.code == "REKAM").execute()
     with pytest.raises(Refused, match="hanya untuk keperluan mendesak"):
-        queue.issue_ticket(operator, "REKAM")
+        tickets.issue_ticket(operator, "REKAM")
     assert Ticket.select().count() == 1
 
 
 def test_kiosk_and_command_line_take_normal_tickets_only(clk, display, operator):
-    assert queue.issue_ticket(display, "KK").code == "B-001"
-    assert queue.issue_ticket(None, "KK").code == "B-002"
+    assert tickets.issue_ticket(display, "KK").code == "B-001"
+    assert tickets.issue_ticket(None, "KK").code == "B-002"
     with pytest.raises(PermissionDenied):
-        queue.issue_ticket(display, "KK", urgent=True)
+        tickets.issue_ticket(display, "KK", urgent=True)
     with pytest.raises(PermissionDenied):
-        queue.issue_ticket(None, "KK", urgent=True)
-    assert queue.issue_ticket(operator, "KK", urgent=True).urgent is True
+        tickets.issue_ticket(None, "KK", urgent=True)
+    assert tickets.issue_ticket(operator, "KK", urgent=True).urgent is True
 
     with pytest.raises(PermissionDenied):
-        queue.call_next(display, 1)
+        tickets.call_next(display, 1)
     with pytest.raises(PermissionDenied):
-        queue.call_next(None, 1)
+        tickets.call_next(None, 1)
     assert [e.actor for e in audit.events_for("ticket", 1)] == ["layar"]
     assert [e.actor for e in audit.events_for("ticket", 2)] == ["sistem"]
 
@@ -210,8 +210,8 @@ def test_kiosk_and_command_line_take_normal_tickets_only(clk, display, operator)
 
 
 def serve_and_finish(operator, ticket_id):
-    queue.start_serving(operator, ticket_id)
-    queue.finish(operator, ticket_id)
+    tickets.start_serving(operator, ticket_id)
+    tickets.finish(operator, ticket_id)
 
 
 def test_call_next_takes_urgent_first_then_oldest_and_only_the_counters_services(clk, operator):
@@ -224,107 +224,107 @@ def test_call_next_takes_urgent_first_then_oldest_and_only_the_counters_services
     assert b2.ahead == 0 and b3.ahead == 2
 
     clk.tick()
-    first = queue.call_next(operator, 2)
+    first = tickets.call_next(operator, 2)
     assert (first.id, first.status, first.counter_number, first.call_count) == (b2.id, "called", 2, 1)
     assert first.first_called_at == first.called_at == clk.now.astimezone(timezone.utc).replace(tzinfo=None)
     serve_and_finish(operator, first.id)
-    assert queue.call_next(operator, 2).id == b1.id
+    assert tickets.call_next(operator, 2).id == b1.id
     serve_and_finish(operator, b1.id)
-    assert queue.call_next(operator, 2).id == b3.id
+    assert tickets.call_next(operator, 2).id == b3.id
     serve_and_finish(operator, b3.id)
-    assert queue.call_next(operator, 2) is None, "counter 2 serves KK only"
+    assert tickets.call_next(operator, 2) is None, "counter 2 serves KK only"
 
     # Counter 1 has no links: it serves every service.
-    assert queue.call_next(operator, 1).id == a1.id
+    assert tickets.call_next(operator, 1).id == a1.id
     serve_and_finish(operator, a1.id)
-    assert queue.call_next(operator, 1).id == a2.id
+    assert tickets.call_next(operator, 1).id == a2.id
     assert row(a2.id)["staff"] == operator.id
 
     with pytest.raises(NotFound, match="Loket 9 tidak ada"):
-        queue.call_next(operator, 9)
+        tickets.call_next(operator, 9)
     Counter.update(active=False).where(Counter.number == 2).execute()
     with pytest.raises(Refused, match="Loket 2 tidak aktif"):
-        queue.call_next(operator, 2)
+        tickets.call_next(operator, 2)
 
 
 def test_a_counter_with_a_ticket_in_hand(clk, operator):
     b1 = issue(clk)
     b2 = issue(clk)
     b3 = issue(clk)
-    queue.call_next(operator, 1)
+    tickets.call_next(operator, 1)
 
     before = row(b1.id)
     with pytest.raises(Refused) as still_called:
-        queue.call_next(operator, 1)
+        tickets.call_next(operator, 1)
     assert str(still_called.value) == (
         "B-001 masih dipanggil di loket 1; panggil ulang, mulai layani, atau tandai tidak hadir dulu."
     )
     assert row(b1.id) == before and row(b2.id)["status"] == "waiting"
 
-    queue.start_serving(operator, b1.id)
+    tickets.start_serving(operator, b1.id)
     with pytest.raises(Refused) as serving:
-        queue.call_next(operator, 1)
+        tickets.call_next(operator, 1)
     assert str(serving.value) == "Selesaikan dulu B-001 di loket 1 sebelum memanggil nomor berikutnya."
-    queue.finish(operator, b1.id)
+    tickets.finish(operator, b1.id)
 
     # A called ticket that has used all its calls is set aside when the next one is called.
-    queue.call_next(operator, 1)
-    queue.recall(operator, b2.id)
-    queue.recall(operator, b2.id)
-    assert queue.ticket_info(b2.id).call_count == 3
-    nxt = queue.call_next(operator, 1)
+    tickets.call_next(operator, 1)
+    tickets.recall(operator, b2.id)
+    tickets.recall(operator, b2.id)
+    assert tickets.ticket_info(b2.id).call_count == 3
+    nxt = tickets.call_next(operator, 1)
     assert nxt.id == b3.id
-    assert queue.ticket_info(b2.id).status == "no_show"
-    assert actions_of(b2.id)[-1] == queue.ACTION_NO_SHOW
+    assert tickets.ticket_info(b2.id).status == "no_show"
+    assert actions_of(b2.id)[-1] == tickets.ACTION_NO_SHOW
 
 
 def test_recall_counts_and_the_limit_makes_a_no_show(clk, operator):
     b1 = issue(clk)
-    called = queue.call_next(operator, 1)
+    called = tickets.call_next(operator, 1)
     first_call = called.first_called_at
     clk.tick()
-    second = queue.recall(operator, b1.id)
+    second = tickets.recall(operator, b1.id)
     assert (second.status, second.call_count) == ("called", 2)
     assert second.called_at > first_call and second.first_called_at == first_call
-    third = queue.recall(operator, b1.id)
+    third = tickets.recall(operator, b1.id)
     assert (third.status, third.call_count) == ("called", 3)
     # Three calls went unanswered: the next recall makes it a no-show instead of a fourth call.
-    gone = queue.recall(operator, b1.id)
+    gone = tickets.recall(operator, b1.id)
     assert (gone.status, gone.call_count) == ("no_show", 3)
     assert gone.status_label == "Tidak hadir"
-    assert queue.counter_current(1) is None
+    assert queue_views.counter_current(1) is None
     assert actions_of(b1.id) == [
-        queue.ACTION_ISSUE, queue.ACTION_CALL, queue.ACTION_RECALL, queue.ACTION_RECALL, queue.ACTION_NO_SHOW,
+        tickets.ACTION_ISSUE, tickets.ACTION_CALL, tickets.ACTION_RECALL, tickets.ACTION_RECALL, tickets.ACTION_NO_SHOW,
     ]
 
 
 def test_the_no_show_limit_comes_from_the_setting(clk, operator):
-    Setting.update(value="1").where(Setting.key == queue.NO_SHOW_SETTING).execute()
+    Setting.update(value="1").where(Setting.key == tickets.NO_SHOW_SETTING).execute()
     b1 = issue(clk)
-    queue.call_next(operator, 1)
-    assert queue.recall(operator, b1.id).status == "no_show"
-    Setting.update(value="rusak").where(Setting.key == queue.NO_SHOW_SETTING).execute()
-    assert queue.no_show_calls() == 3
+    tickets.call_next(operator, 1)
+    assert tickets.recall(operator, b1.id).status == "no_show"
+    Setting.update(value="rusak").where(Setting.key == tickets.NO_SHOW_SETTING).execute()
+    assert tickets.no_show_calls() == 3
 
 
 def test_requeue_puts_a_no_show_back_at_its_place(clk, operator):
     b1 = issue(clk)
     b2 = issue(clk)
     b3 = issue(clk)
-    queue.call_next(operator, 1)
-    gone = queue.mark_no_show(operator, b1.id)
+    tickets.call_next(operator, 1)
+    gone = tickets.mark_no_show(operator, b1.id)
     assert gone.status == "no_show" and gone.call_count == 1
-    queue.call_next(operator, 1)  # B-002 now at the counter
+    tickets.call_next(operator, 1)  # B-002 now at the counter
     clk.tick(30)
 
-    back = queue.requeue(operator, b1.id)
+    back = tickets.requeue(operator, b1.id)
     assert (back.status, back.call_count, back.counter_number) == ("waiting", 0, None)
     assert back.issued_at == b1.issued_at and back.first_called_at == gone.first_called_at
-    assert back.ahead == 0 and queue.ticket_info(b3.id).ahead == 1
+    assert back.ahead == 0 and tickets.ticket_info(b3.id).ahead == 1
     assert back.waited_minutes() == 32  # issued 09:01, now 09:33
 
-    queue.mark_no_show(operator, b2.id)
-    again = queue.call_next(operator, 1)
+    tickets.mark_no_show(operator, b2.id)
+    again = tickets.call_next(operator, 1)
     assert again.id == b1.id and again.call_count == 1
 
 
@@ -335,33 +335,33 @@ def test_transfer_keeps_code_and_place_by_issue_time(clk, operator):
     b1 = issue(clk, "KK")
     b2 = issue(clk, "KK")
 
-    moved = queue.transfer(operator, a1.id, service_code="kk", note="Salah ambil [/b]\x1b[31m nomor")
+    moved = tickets.transfer(operator, a1.id, service_code="kk", note="Salah ambil [/b]\x1b[31m nomor")
     assert (moved.code, moved.service_code, moved.status, moved.issued_at) == ("A-001", "KK", "waiting", a1.issued_at)
-    assert moved.ahead == 0 and queue.ticket_info(b1.id).ahead == 1 and queue.ticket_info(b2.id).ahead == 2
+    assert moved.ahead == 0 and tickets.ticket_info(b1.id).ahead == 1 and tickets.ticket_info(b2.id).ahead == 2
     assert moved.reason == "Salah ambil [/b][31m nomor"
-    assert queue.call_next(operator, 2).id == a1.id
+    assert tickets.call_next(operator, 2).id == a1.id
 
     # A called ticket sent to a counter waits again, for that counter only.
-    sent = queue.transfer(operator, a1.id, counter_number=3)
+    sent = tickets.transfer(operator, a1.id, counter_number=3)
     assert (sent.status, sent.counter_number, sent.call_count, sent.service_code) == ("waiting", 3, 0, "KK")
-    assert queue.call_next(operator, 2).id == b1.id  # counter 2 serves KK but A-001 is for loket 3
-    assert queue.call_next(operator, 1).id == b2.id  # so does counter 1, which serves everything
-    called = queue.call_next(operator, 3)
+    assert tickets.call_next(operator, 2).id == b1.id  # counter 2 serves KK but A-001 is for loket 3
+    assert tickets.call_next(operator, 1).id == b2.id  # so does counter 1, which serves everything
+    called = tickets.call_next(operator, 3)
     assert called.id == a1.id and called.counter_number == 3
 
     with pytest.raises(Refused, match="sudah berada di antrian tujuan"):
         b4 = issue(clk, "KK")
-        queue.transfer(operator, b4.id, service_code="KK")
+        tickets.transfer(operator, b4.id, service_code="KK")
     with pytest.raises(InvalidInput):
-        queue.transfer(operator, b4.id)
+        tickets.transfer(operator, b4.id)
     with pytest.raises(NotFound):
-        queue.transfer(operator, b4.id, service_code="TIDAKADA")
+        tickets.transfer(operator, b4.id, service_code="TIDAKADA")
     with pytest.raises(Refused, match="ditunda"):
-        queue.transfer(operator, b4.id, service_code="REKAM")
+        tickets.transfer(operator, b4.id, service_code="REKAM")
     with pytest.raises(NotFound):
-        queue.transfer(operator, b4.id, counter_number=7)
+        tickets.transfer(operator, b4.id, counter_number=7)
     assert row(b4.id)["service"] == Service.get(Service.code == "KK").id and row(b4.id)["counter"] is None
-    assert actions_of(a1.id).count(queue.ACTION_TRANSFER) == 2
+    assert actions_of(a1.id).count(tickets.ACTION_TRANSFER) == 2
 
 
 def test_cancel_needs_a_reason_and_the_number_is_never_reused(clk, operator):
@@ -369,46 +369,46 @@ def test_cancel_needs_a_reason_and_the_number_is_never_reused(clk, operator):
     for empty in ("", "   ", "\x1b\x07\u202e"):
         before = row(b1.id)
         with pytest.raises(InvalidInput, match="Alasan pembatalan wajib diisi"):
-            queue.cancel(operator, b1.id, empty)
+            tickets.cancel(operator, b1.id, empty)
         assert row(b1.id) == before
-    cancelled = queue.cancel(operator, b1.id, "Pemohon\x07 pulang [@click=app.quit]x[/]")
+    cancelled = tickets.cancel(operator, b1.id, "Pemohon\x07 pulang [@click=app.quit]x[/]")
     assert cancelled.status == "cancelled" and cancelled.reason == "Pemohon pulang [@click=app.quit]x[/]"
     assert issue(clk).code == "B-002"
-    assert queue.call_next(operator, 1).code == "B-002"
+    assert tickets.call_next(operator, 1).code == "B-002"
     assert audit.events_for("ticket", b1.id)[-1].detail == "B-001: Pemohon pulang [@click=app.quit]x[/]"
 
 
 def test_every_illegal_move_is_refused_with_one_sentence_and_changes_nothing(clk, operator):
     add_counter(2)
     done = issue(clk)
-    queue.call_next(operator, 1)
+    tickets.call_next(operator, 1)
     serve_and_finish(operator, done.id)
     serving = issue(clk)
-    queue.call_next(operator, 1)
-    queue.start_serving(operator, serving.id)
+    tickets.call_next(operator, 1)
+    tickets.start_serving(operator, serving.id)
     no_show = issue(clk)
-    queue.call_next(operator, 2)
-    queue.mark_no_show(operator, no_show.id)
+    tickets.call_next(operator, 2)
+    tickets.mark_no_show(operator, no_show.id)
     called = issue(clk)
-    queue.call_next(operator, 2)
+    tickets.call_next(operator, 2)
     cancelled = issue(clk)
-    queue.cancel(operator, cancelled.id, "Salah layanan")
+    tickets.cancel(operator, cancelled.id, "Salah layanan")
     waiting = issue(clk)
-    tickets = {"done": done, "serving": serving, "no_show": no_show, "called": called, "cancelled": cancelled, "waiting": waiting}
-    assert {name: queue.ticket_info(t.id).status for name, t in tickets.items()} == {name: name for name in tickets}
+    by_state = {"done": done, "serving": serving, "no_show": no_show, "called": called, "cancelled": cancelled, "waiting": waiting}
+    assert {name: tickets.ticket_info(t.id).status for name, t in by_state.items()} == {name: name for name in by_state}
 
     moves = {
-        "recall": (lambda i: queue.recall(operator, i), {"called"}),
-        "start": (lambda i: queue.start_serving(operator, i), {"called"}),
-        "finish": (lambda i: queue.finish(operator, i), {"serving"}),
-        "no_show": (lambda i: queue.mark_no_show(operator, i), {"called"}),
-        "requeue": (lambda i: queue.requeue(operator, i), {"no_show"}),
-        "transfer": (lambda i: queue.transfer(operator, i, service_code="KTP"), {"waiting", "called"}),
-        "cancel": (lambda i: queue.cancel(operator, i, "alasan"), {"waiting", "called"}),
+        "recall": (lambda i: tickets.recall(operator, i), {"called"}),
+        "start": (lambda i: tickets.start_serving(operator, i), {"called"}),
+        "finish": (lambda i: tickets.finish(operator, i), {"serving"}),
+        "no_show": (lambda i: tickets.mark_no_show(operator, i), {"called"}),
+        "requeue": (lambda i: tickets.requeue(operator, i), {"no_show"}),
+        "transfer": (lambda i: tickets.transfer(operator, i, service_code="KTP"), {"waiting", "called"}),
+        "cancel": (lambda i: tickets.cancel(operator, i, "alasan"), {"waiting", "called"}),
     }
     refusals = 0
     for move, (do, allowed) in moves.items():
-        for status, ticket in tickets.items():
+        for status, ticket in by_state.items():
             if status in allowed:
                 continue
             before, events = row(ticket.id), audit_count()
@@ -416,77 +416,77 @@ def test_every_illegal_move_is_refused_with_one_sentence_and_changes_nothing(clk
                 do(ticket.id)
             message = str(refused.value)
             assert ticket.code in message and message.endswith(".") and "\n" not in message, (move, status, message)
-            assert f"karena statusnya {queue.status_label(status).lower()}." in message, (move, status, message)
+            assert f"karena statusnya {tickets.status_label(status).lower()}." in message, (move, status, message)
             assert row(ticket.id) == before, (move, status)
             assert audit_count() == events, (move, status)
             refusals += 1
     assert refusals == 33
 
     with pytest.raises(NotFound, match="Tiket 999 tidak ada"):
-        queue.finish(operator, 999)
+        tickets.finish(operator, 999)
     with pytest.raises(InvalidInput):
-        queue.finish(operator, "1")
-    assert queue.cancel(operator, called.id, "Pemohon pulang").status == "cancelled"
+        tickets.finish(operator, "1")
+    assert tickets.cancel(operator, called.id, "Pemohon pulang").status == "cancelled"
 
 
 def test_counter_actions_need_an_operator(clk, display, operator):
     ticket = issue(clk)
     for do in (
-        lambda: queue.recall(display, ticket.id),
-        lambda: queue.start_serving(display, ticket.id),
-        lambda: queue.finish(display, ticket.id),
-        lambda: queue.mark_no_show(display, ticket.id),
-        lambda: queue.requeue(display, ticket.id),
-        lambda: queue.transfer(display, ticket.id, service_code="KTP"),
-        lambda: queue.cancel(display, ticket.id, "alasan"),
-        lambda: queue.record_health_protocol(display, ticket.id, []),
+        lambda: tickets.recall(display, ticket.id),
+        lambda: tickets.start_serving(display, ticket.id),
+        lambda: tickets.finish(display, ticket.id),
+        lambda: tickets.mark_no_show(display, ticket.id),
+        lambda: tickets.requeue(display, ticket.id),
+        lambda: tickets.transfer(display, ticket.id, service_code="KTP"),
+        lambda: tickets.cancel(display, ticket.id, "alasan"),
+        lambda: tickets.record_health_protocol(display, ticket.id, []),
     ):
         with pytest.raises(PermissionDenied, match="operator ke atas"):
             do()
-    assert row(ticket.id)["status"] == "waiting" and actions_of(ticket.id) == [queue.ACTION_ISSUE]
+    assert row(ticket.id)["status"] == "waiting" and actions_of(ticket.id) == [tickets.ACTION_ISSUE]
 
 
 # --- health protocol -----------------------------------------------------------------------
 
 
 def test_rekam_needs_the_health_protocol_before_serving(clk, supervisor, operator):
-    ticket = queue.issue_ticket(supervisor, "REKAM", urgent=True)
-    items = queue.health_protocol_items(ticket.id)
+    ticket = tickets.issue_ticket(supervisor, "REKAM", urgent=True)
+    items = tickets.health_protocol_items(ticket.id)
     assert len(items) == 5 and all(i.mandatory and not i.checked for i in items)
     assert items[0].text.startswith("Suhu tubuh petugas")
-    queue.call_next(operator, 1)
+    tickets.call_next(operator, 1)
 
     with pytest.raises(Refused) as refused:
-        queue.start_serving(operator, ticket.id)
+        tickets.start_serving(operator, ticket.id)
     assert str(refused.value) == (
         "Protokol kesehatan E-001 belum lengkap; belum dicentang: Suhu tubuh petugas diperiksa (di bawah 37,5 °C)."
     )
 
-    partial = queue.record_health_protocol(operator, ticket.id, [i.id for i in items[:4]])
+    partial = tickets.record_health_protocol(operator, ticket.id, [i.id for i in items[:4]])
     assert [i.checked for i in partial] == [True, True, True, True, False]
-    assert queue.ticket_info(ticket.id).protocol_done is False
+    assert tickets.ticket_info(ticket.id).protocol_done is False
     with pytest.raises(Refused, match="belum dicentang: Pemohon mencuci tangan"):
-        queue.start_serving(operator, ticket.id)
+        tickets.start_serving(operator, ticket.id)
     assert row(ticket.id)["status"] == "called"
 
     berkas = ServiceRequirement.get((ServiceRequirement.kind == "berkas") & (ServiceRequirement.text == "Fotokopi KK")
                                     & (ServiceRequirement.service == Service.get(Service.code == "REKAM").id))
     with pytest.raises(InvalidInput, match="bukan protokol kesehatan"):
-        queue.record_health_protocol(operator, ticket.id, [i.id for i in items] + [berkas.id])
+        tickets.record_health_protocol(operator, ticket.id, [i.id for i in items] + [berkas.id])
 
-    complete = queue.record_health_protocol(operator, ticket.id, [i.id for i in items])
+    complete = tickets.record_health_protocol(operator, ticket.id, [i.id for i in items])
     assert all(i.checked for i in complete)
     assert HealthCheck.select().where(HealthCheck.ticket == ticket.id).count() == 5, "a new record replaces the old"
-    assert queue.ticket_info(ticket.id).protocol_done is True
-    started = queue.start_serving(operator, ticket.id)
+    assert tickets.ticket_info(ticket.id).protocol_done is True
+    started = tickets.start_serving(operator, ticket.id)
     assert started.status == "serving" and started.started_at is not None
-    assert actions_of(ticket.id).count(queue.ACTION_PROTOCOL) == 2
+    assert actions_of(ticket.id).count(tickets.ACTION_PROTOCOL) == 2
 
     other = issue(clk, "KK")
-    assert queue.health_protocol_items(other.id) == []
-    assert queue.ticket_info(other.id).protocol_required is False
+    assert tickets.health_protocol_items(other.id) == []
+    assert tickets.ticket_info(other.id).protocol_required is False
     with pytest.raises(Refused, match="tidak memakai protokol kesehatan"):
-        queue.record_health_protocol(operator, other.id, [])
+        tickets.record_health_protocol(operator, other.id, [])
 
 
 # --- audit ---------------------------------------------------------------------------------
@@ -495,28 +495,28 @@ def test_rekam_needs_the_health_protocol_before_serving(clk, supervisor, operato
 def test_every_change_writes_its_audit_row(clk, operator, supervisor):
     add_counter(2, "KTP")
     ticket = issue(clk)
-    queue.call_next(operator, 1)
-    queue.recall(operator, ticket.id)
-    queue.mark_no_show(operator, ticket.id)
-    queue.requeue(operator, ticket.id)
-    queue.transfer(operator, ticket.id, service_code="KTP", note="Cetak KTP saja")
-    queue.call_next(operator, 2)
-    queue.start_serving(operator, ticket.id)
-    queue.finish(operator, ticket.id)
+    tickets.call_next(operator, 1)
+    tickets.recall(operator, ticket.id)
+    tickets.mark_no_show(operator, ticket.id)
+    tickets.requeue(operator, ticket.id)
+    tickets.transfer(operator, ticket.id, service_code="KTP", note="Cetak KTP saja")
+    tickets.call_next(operator, 2)
+    tickets.start_serving(operator, ticket.id)
+    tickets.finish(operator, ticket.id)
     cancelled = issue(clk, "KTP")
-    queue.cancel(operator, cancelled.id, "Dobel")
-    rekam = queue.issue_ticket(supervisor, "REKAM", urgent=True)
-    queue.record_health_protocol(operator, rekam.id, [])
+    tickets.cancel(operator, cancelled.id, "Dobel")
+    rekam = tickets.issue_ticket(supervisor, "REKAM", urgent=True)
+    tickets.record_health_protocol(operator, rekam.id, [])
 
     events = audit.events_for("ticket", ticket.id)
     assert [e.action for e in events] == [
-        queue.ACTION_ISSUE, queue.ACTION_CALL, queue.ACTION_RECALL, queue.ACTION_NO_SHOW, queue.ACTION_REQUEUE,
-        queue.ACTION_TRANSFER, queue.ACTION_CALL, queue.ACTION_START, queue.ACTION_FINISH,
+        tickets.ACTION_ISSUE, tickets.ACTION_CALL, tickets.ACTION_RECALL, tickets.ACTION_NO_SHOW, tickets.ACTION_REQUEUE,
+        tickets.ACTION_TRANSFER, tickets.ACTION_CALL, tickets.ACTION_START, tickets.ACTION_FINISH,
     ]
     assert [e.actor for e in events] == ["sistem"] + ["wahyu"] * 8
     assert events[5].detail == "B-001 dari KK ke Cetak KTP-el: Cetak KTP saja"
-    assert actions_of(cancelled.id) == [queue.ACTION_ISSUE, queue.ACTION_CANCEL]
-    assert actions_of(rekam.id) == [queue.ACTION_ISSUE, queue.ACTION_PROTOCOL]
+    assert actions_of(cancelled.id) == [tickets.ACTION_ISSUE, tickets.ACTION_CANCEL]
+    assert actions_of(rekam.id) == [tickets.ACTION_ISSUE, tickets.ACTION_PROTOCOL]
     assert audit.events_for("ticket", rekam.id)[0].detail == "E-001 REKAM mendesak"
     assert audit.events_for("ticket", rekam.id)[1].detail == "E-001: 0 dari 5 butir wajib (belum lengkap)"
 
@@ -529,76 +529,76 @@ def test_overview_waiting_list_and_counter_current(clk, operator):
     issue(clk)
     a1 = issue(clk, "KTP")
     urgent = issue(clk, "KTP", operator, urgent=True)
-    queue.call_next(operator, 1)  # the urgent one
+    tickets.call_next(operator, 1)  # the urgent one
     clk.tick(12)
 
-    overview = {s.code: s for s in queue.queue_overview()}
+    overview = {s.code: s for s in queue_views.queue_overview()}
     assert (overview["KK"].waiting, overview["KK"].called, overview["KK"].done) == (2, 0, 0)
     assert (overview["KTP"].waiting, overview["KTP"].called) == (1, 1)
-    assert [s.prefix for s in queue.queue_overview()] == ["A", "B", "C", "D", "E", "F"]
+    assert [s.prefix for s in queue_views.queue_overview()] == ["A", "B", "C", "D", "E", "F"]
 
-    listed = queue.waiting_tickets()
+    listed = queue_views.waiting_tickets()
     assert [t.code for t in listed] == ["A-002", "B-001", "B-002", "A-001"]
     assert [t.status for t in listed] == ["called", "waiting", "waiting", "waiting"]
     assert [t.ahead for t in listed] == [0, 0, 1, 0]
-    assert [t.ahead for t in listed] == [queue.ticket_info(t.id).ahead for t in listed]
+    assert [t.ahead for t in listed] == [tickets.ticket_info(t.id).ahead for t in listed]
     assert listed[1].waited_minutes() == 15  # issued 09:01, now 09:16
     assert listed[0].waited_minutes() == 0  # called right after issue
-    assert len(queue.waiting_tickets(limit=2)) == 2
+    assert len(queue_views.waiting_tickets(limit=2)) == 2
 
-    current = queue.counter_current(1)
+    current = queue_views.counter_current(1)
     assert current.id == urgent.id and current.status == "called"
-    queue.start_serving(operator, urgent.id)
-    assert queue.counter_current(1).status == "serving"
-    queue.finish(operator, urgent.id)
-    assert queue.counter_current(1) is None
-    assert next(s for s in queue.queue_overview() if s.code == "KTP").done == 1
+    tickets.start_serving(operator, urgent.id)
+    assert queue_views.counter_current(1).status == "serving"
+    tickets.finish(operator, urgent.id)
+    assert queue_views.counter_current(1) is None
+    assert next(s for s in queue_views.queue_overview() if s.code == "KTP").done == 1
 
-    assert queue.find_ticket("b1").id == b1.id
-    assert queue.find_ticket(" a-001 ").id == a1.id
-    assert queue.find_ticket("B-099") is None
+    assert tickets.find_ticket("b1").id == b1.id
+    assert tickets.find_ticket(" a-001 ").id == a1.id
+    assert tickets.find_ticket("B-099") is None
     with pytest.raises(InvalidInput):
-        queue.find_ticket("[/b]")
+        tickets.find_ticket("[/b]")
 
 
 def test_board_tells_a_new_call_from_a_recall(clk, operator):
     add_counter(2)
-    assert queue.last_call_marker() == 0
-    empty = queue.board_state()
+    assert queue_views.last_call_marker() == 0
+    empty = queue_views.board_state()
     assert empty.last_call is None and empty.previous == []
     b1 = issue(clk)
     b2 = issue(clk)
     a1 = issue(clk, "KTP")
-    assert queue.last_call_marker() == 0, "issuing is not a call"
+    assert queue_views.last_call_marker() == 0, "issuing is not a call"
 
-    queue.call_next(operator, 1)
-    marker1 = queue.last_call_marker()
-    board1 = queue.board_state()
+    tickets.call_next(operator, 1)
+    marker1 = queue_views.last_call_marker()
+    board1 = queue_views.board_state()
     assert (board1.last_call.code, board1.last_call.counter_number) == ("B-001", 1)
     assert board1.marker == marker1 == board1.last_call.sequence
 
     clk.tick()
-    queue.call_next(operator, 2)
-    board2 = queue.board_state()
+    tickets.call_next(operator, 2)
+    board2 = queue_views.board_state()
     assert (board2.last_call.code, board2.last_call.counter_number) == ("B-002", 2)
     assert [c.code for c in board2.previous] == ["B-001"]
     assert board2.marker > marker1
 
     clk.tick()
-    queue.recall(operator, b1.id)
-    board3 = queue.board_state()
+    tickets.recall(operator, b1.id)
+    board3 = queue_views.board_state()
     assert board3.last_call.code == "B-001" and board3.last_call.call_count == 2
     assert board3.last_call.sequence > board1.last_call.sequence, "a recall is a new call for the board"
     assert [c.code for c in board3.previous] == ["B-002"]
 
-    queue.start_serving(operator, b1.id)
-    queue.finish(operator, b1.id)
-    assert queue.last_call_marker() == board3.marker, "serving and finishing are not calls"
+    tickets.start_serving(operator, b1.id)
+    tickets.finish(operator, b1.id)
+    assert queue_views.last_call_marker() == board3.marker, "serving and finishing are not calls"
 
     clk.tick()
-    queue.transfer(operator, b2.id, service_code="KTP")  # back to waiting: no longer on the board
-    board4 = queue.board_state()
+    tickets.transfer(operator, b2.id, service_code="KTP")  # back to waiting: no longer on the board
+    board4 = queue_views.board_state()
     assert [c.code for c in [board4.last_call, *board4.previous]] == ["B-001"]
     assert {s.code: s.waiting for s in board4.waiting}["KTP"] == 2
-    assert queue.board_state(previous=0).previous == []
+    assert queue_views.board_state(previous=0).previous == []
     assert a1.code == "A-001"

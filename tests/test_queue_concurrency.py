@@ -7,7 +7,13 @@ import subprocess
 import sys
 from datetime import date
 
+import pytest
+
 from conftest import ROOT
+
+# Eight processes fighting for one file: run alone, not beside the parallel workers that would
+# stretch their waits for the lock (and be slowed by them).
+pytestmark = pytest.mark.serial
 
 PROCESSES = 8
 TICKETS_EACH = 50
@@ -18,14 +24,14 @@ TICKETS_EACH = 50
 CHILD = """
 import json, sys
 from datetime import datetime, timezone
-from tui_kecamatan.core import clock, queue
+from tui_kecamatan.core import clock, tickets
 from tui_kecamatan.db.connection import open_database
 
 clock.set_now(lambda: datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc))
 db = open_database(sys.argv[1], create=False)
 print("siap", flush=True)
 sys.stdin.readline()
-numbers = [queue.issue_ticket(None, "kk").number for _ in range(int(sys.argv[2]))]
+numbers = [tickets.issue_ticket(None, "kk").number for _ in range(int(sys.argv[2]))]
 db.close()
 print(json.dumps(numbers), flush=True)
 """

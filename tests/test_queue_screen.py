@@ -15,21 +15,26 @@ from textual.widgets import Input, OptionList, SelectionList, Static
 
 from conftest import HOSTILE_NAMES, ROOT
 from printer_fake import FakePrinter, printed_text
-from printing.settings import PrinterSettings
+from tests.pilot import (
+    file_printer,
+    make_config,
+    notifications,
+    screen_text,
+    settle,
+    wait_for,
+    wait_notification,
+    wait_text,
+)
 from tui_kecamatan.app import KecamatanApp
-from tui_kecamatan.config import Config
-from tui_kecamatan.core import clock, office, queue
+from tui_kecamatan.core import clock, office, tickets
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import Counter, PrintJob, Service, Setting, Ticket
-from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.screens.queue.dialogs import HealthProtocolDialog, TransferDialog
+from tui_kecamatan.screens.queue.queue import QueueScreen
 from tui_kecamatan.screens.shell.home import HomeScreen
-from tui_kecamatan.screens.queue.queue import QueueScreen, pack_line, short_service_label
-from tui_kecamatan.screens.queue.dialogs import (
-    HealthProtocolDialog,
-    ReasonDialog,
-    TicketCodeDialog,
-    TransferDialog,
-)
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.widgets.format import pack_line, short_service_name
+from tui_kecamatan.widgets.prompt import TextPrompt
 
 WIB = timezone(timedelta(hours=7))
 OFFICE = office.ProfileInput(name="Kantor Kecamatan Pasar Kemis", kecamatan="Pasar Kemis",
@@ -37,40 +42,6 @@ OFFICE = office.ProfileInput(name="Kantor Kecamatan Pasar Kemis", kecamatan="Pas
 
 
 # --- helpers shared by the queue, board and kiosk tests ------------------------------------------
-
-
-def screen_text(app) -> str:
-    """What the terminal shows for the active screen, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def wait_for(pilot, condition, timeout: float = 30.0, what: str = "condition") -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}\n{screen_text(pilot.app)}")
-        await pilot.pause(0.05)
-
-
-async def wait_text(pilot, text: str, timeout: float = 30.0) -> None:
-    await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, repr(text))
-
-
-def notifications(app) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
-
-
-async def wait_notification(pilot, text: str, timeout: float = 30.0) -> None:
-    await wait_for(pilot, lambda: text in notifications(pilot.app), timeout, f"notification {text!r}")
-
-
-def file_printer(tmp_path) -> PrinterSettings:
-    return PrinterSettings(name="receipt", kind="file", path=str(tmp_path / "struk.bin"))
-
-
-def make_config(printer: PrinterSettings | None = None, **settings) -> Config:
-    settings.setdefault("idle_lock_minutes", 0)
-    return Config(printers={"receipt": printer} if printer is not None else {}, **settings)
 
 
 @pytest.fixture
@@ -119,10 +90,10 @@ def header(app) -> str:
 
 
 def test_short_labels_and_packed_lines():
-    assert short_service_label("Cetak KTP-el") == "KTP-el"
-    assert short_service_label("Surat keterangan pindah keluar") == "Pindah keluar"
-    assert short_service_label("Perekaman KTP-el") == "Perekaman KTP-el"
-    assert short_service_label("Cetak") == "Cetak"
+    assert short_service_name("Cetak KTP-el") == "KTP-el"
+    assert short_service_name("Surat keterangan pindah keluar") == "Pindah keluar"
+    assert short_service_name("Perekaman KTP-el") == "Perekaman KTP-el"
+    assert short_service_name("Cetak") == "Cetak"
     from textual.content import Content
 
     packed = pack_line([Content("1 KTP-el"), Content("2 KK"), Content("3 Pindah keluar")], 16)
@@ -151,6 +122,36 @@ async def test_number_key_issues_a_ticket_and_prints_it(office_ready, operator, 
     job = PrintJob.get(PrintJob.ref_id == ticket.id)
     assert job.kind == "ticket" and job.ref_table == "ticket"
     assert "B-001" in printed_text((tmp_path / "struk.bin").read_bytes())
+
+
+async def test_quick_number_keys_issue_and_print_every_ticket_in_the_order_pressed(office_ready, operator, monkeypatch,
+                                                                                  tmp_path):
+    from tui_kecamatan.core import documents
+
+    real_issue = documents.issue_ticket
+    delays = iter([0.4, 0.0, 0.2, 0.0, 0.1])  # the first presses are the slowest to reach the database
+
+    def slow_issue(*args, **kwargs):
+        import time
+
+        time.sleep(next(delays, 0.0))
+        return real_issue(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "issue_ticket", slow_issue)
+    app = KecamatanApp(make_config(file_printer(tmp_path)), office_ready, actor=operator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_queue(pilot)
+        await pilot.press("1", "2", "1", "3", "2")  # faster than any of them is issued
+        await wait_for(pilot, lambda: Ticket.select().count() == 5, what="five tickets")
+        await settle(pilot)
+        told = [line for line in notifications(app).splitlines() if "diambil" in line]
+        assert [line.split()[1] for line in told] == ["A-001", "B-001", "A-002", "C-001", "B-002"]
+    issued = [(t.service.code, t.code) for t in Ticket.select().order_by(Ticket.id)]
+    assert issued == [("KTP", "A-001"), ("KK", "B-001"), ("KTP", "A-002"), ("PINDAH_KELUAR", "C-001"),
+                      ("KK", "B-002")]
+    printed = printed_text((tmp_path / "struk.bin").read_bytes())
+    places = [printed.find(code) for code in ("A-001", "B-001", "A-002", "C-001", "B-002")]
+    assert -1 not in places and places == sorted(places)  # the tickets come out of the printer in order
 
 
 async def test_without_a_receipt_printer_the_ticket_is_issued_and_the_desk_is_told(office_ready, operator):
@@ -201,10 +202,10 @@ async def test_perekaman_is_urgent_only_a_supervisor_confirms_an_operator_is_ref
 
 
 async def test_call_next_recall_no_show_and_requeue(office_ready, operator, fixed_clock):
-    Setting.update(value="2").where(Setting.key == queue.NO_SHOW_SETTING).execute()
-    queue.issue_ticket(None, "KTP")
+    Setting.update(value="2").where(Setting.key == tickets.NO_SHOW_SETTING).execute()
+    tickets.issue_ticket(None, "KTP")
     fixed_clock.tick(3)
-    queue.issue_ticket(None, "KK")
+    tickets.issue_ticket(None, "KK")
     fixed_clock.tick(10)
     app = KecamatanApp(make_config(), office_ready, actor=operator)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -229,8 +230,8 @@ async def test_call_next_recall_no_show_and_requeue(office_ready, operator, fixe
         await wait_for(pilot, lambda: ticket_row("B-001").status == "no_show", what="B-001 marked no-show")
 
         await pilot.press("u")  # the citizen of B-001 came back
-        await wait_for(pilot, lambda: isinstance(app.screen, TicketCodeDialog), what="requeue dialog")
-        assert app.screen.query_one("#code-input", Input).value == "B-001"
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="requeue dialog")
+        assert app.screen.query_one("#prompt-input", Input).value == "B-001"
         await pilot.press("enter")
         await wait_notification(pilot, "B-001 kembali ke antrian.")
         await wait_text(pilot, "B-001")
@@ -238,9 +239,9 @@ async def test_call_next_recall_no_show_and_requeue(office_ready, operator, fixe
 
 
 async def test_calling_after_the_last_call_makes_a_no_show_and_calls_the_next(office_ready, operator):
-    Setting.update(value="1").where(Setting.key == queue.NO_SHOW_SETTING).execute()
-    queue.issue_ticket(None, "KTP")
-    queue.issue_ticket(None, "KTP")
+    Setting.update(value="1").where(Setting.key == tickets.NO_SHOW_SETTING).execute()
+    tickets.issue_ticket(None, "KTP")
+    tickets.issue_ticket(None, "KTP")
     app = KecamatanApp(make_config(), office_ready, actor=operator)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_queue(pilot)
@@ -253,7 +254,7 @@ async def test_calling_after_the_last_call_makes_a_no_show_and_calls_the_next(of
 
 
 async def test_start_and_finish(office_ready, operator):
-    queue.issue_ticket(None, "KK")
+    tickets.issue_ticket(None, "KK")
     app = KecamatanApp(make_config(), office_ready, actor=operator)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_queue(pilot)
@@ -271,7 +272,7 @@ async def test_start_and_finish(office_ready, operator):
 
 
 async def test_perekaman_needs_the_health_protocol_before_serving(office_ready, operator, supervisor):
-    queue.issue_ticket(supervisor, "REKAM", urgent=True)
+    tickets.issue_ticket(supervisor, "REKAM", urgent=True)
     app = KecamatanApp(make_config(), office_ready, actor=operator)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_queue(pilot)
@@ -297,8 +298,8 @@ async def test_perekaman_needs_the_health_protocol_before_serving(office_ready, 
 
 async def test_transfer_to_another_service_and_to_another_counter(office_ready, operator):
     Counter.create(number=2, name="Loket 2")
-    queue.issue_ticket(None, "KTP")
-    queue.issue_ticket(None, "KTP")
+    tickets.issue_ticket(None, "KTP")
+    tickets.issue_ticket(None, "KTP")
     app = KecamatanApp(make_config(), office_ready, actor=operator)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_queue(pilot)
@@ -334,12 +335,12 @@ async def test_transfer_to_another_service_and_to_another_counter(office_ready, 
 
 
 async def test_cancel_asks_for_a_reason_and_a_confirmation(office_ready, operator):
-    queue.issue_ticket(None, "KK")
+    tickets.issue_ticket(None, "KK")
     app = KecamatanApp(make_config(), office_ready, actor=operator)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_queue(pilot)
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReasonDialog), what="reason dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="reason dialog")
         await pilot.press("enter")
         await wait_text(pilot, "Alasan pembatalan wajib diisi.")
         await pilot.press(*"warga pulang", "enter")
@@ -349,7 +350,7 @@ async def test_cancel_asks_for_a_reason_and_a_confirmation(office_ready, operato
         await wait_for(pilot, lambda: isinstance(app.screen, QueueScreen), what="back on the queue")
         assert ticket_row("B-001").status == "waiting"
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReasonDialog), what="reason dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="reason dialog")
         await pilot.press(*"warga pulang", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")
         await pilot.press("y")
@@ -400,7 +401,7 @@ async def test_a_printer_failure_is_told_at_once_and_the_ticket_stays(office_rea
 OTHER_COUNTER = textwrap.dedent("""
     import sys
     from datetime import datetime, timezone
-    from tui_kecamatan.core import accounts, clock, queue
+    from tui_kecamatan.core import accounts, clock, queue_views, tickets
     from tui_kecamatan.db.connection import open_database
 
     clock.set_now(lambda: datetime.fromisoformat(sys.argv[2]))
@@ -408,11 +409,11 @@ OTHER_COUNTER = textwrap.dedent("""
     actor = accounts.Actor(None, "loket2", "Loket 2", accounts.Role.OPERATOR)
     for step in sys.argv[3:]:
         if step == "issue":
-            queue.issue_ticket(None, "KK")
+            tickets.issue_ticket(None, "KK")
         elif step == "call":
-            queue.call_next(actor, 2)
+            tickets.call_next(actor, 2)
         elif step == "recall":
-            queue.recall(actor, queue.counter_current(2).id)
+            tickets.recall(actor, queue_views.counter_current(2).id)
     db.close()
 """)
 
@@ -443,7 +444,7 @@ async def test_the_list_follows_other_counters(office_ready, db_path, operator, 
 @pytest.mark.parametrize("hostile", HOSTILE_NAMES)
 async def test_service_names_and_reasons_are_shown_literally(office_ready, operator, hostile):
     Service.update(name=hostile).where(Service.code == "KK").execute()
-    queue.issue_ticket(None, "KK")
+    tickets.issue_ticket(None, "KK")
     shown = clean_name(hostile)
     app = KecamatanApp(make_config(), office_ready, actor=operator)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -454,7 +455,7 @@ async def test_service_names_and_reasons_are_shown_literally(office_ready, opera
         if len(shown) < 20:
             assert shown in text
         await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReasonDialog), what="reason dialog")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="reason dialog")
         app.screen.query_one(Input).value = "[b]alasan[/b] [@click=app.quit]x[/]"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")

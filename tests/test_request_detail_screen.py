@@ -15,18 +15,13 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tests.conftest import HOSTILE_NAMES, ROOT
+from tests.pilot import fill, make_app, screen_text, settle, wait_for, wait_notified, wait_screen, wait_text
 from tests.test_intake_screens import (
     E164,
     NIK,
     WIB,
-    make_app,
     new_request,
     office_ready,  # noqa: F401 - a fixture
-    screen_text,
-    wait_for,
-    wait_notified,
-    wait_screen,
-    wait_text,
 )
 from tui_kecamatan import screens
 from tui_kecamatan.core import clock, messages, requests
@@ -47,6 +42,8 @@ async def open_detail(pilot, ref) -> RequestDetailScreen:
     pilot.app.push_screen(RequestDetailScreen(ref))
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, RequestDetailScreen) and pilot.app.screen.detail is not None,
                    what="request detail")
+    # The fields and the timeline (which starts with the intake) are drawn a moment later.
+    await wait_text(pilot, "Permohonan diterima")
     return pilot.app.screen
 
 
@@ -71,13 +68,16 @@ async def test_detail_shows_the_applicant_masked_the_target_and_the_timeline(off
     app = make_app(office_ready, operator)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_detail(pilot, info.reg_no)
+        shown = ("Permohonan 20261128-0001", "Berkas kurang", "Siti Aminah", "360301******0002",
+                 "Cetak KK", "+62 812-3456-7890", "Sabtu, 28 November 2026 09:15 WIB",
+                 "oleh Wahyu", "Rabu, 2 Desember 2026", "wajib 1/2 lengkap", "1. KTP-el pemohon",
+                 "KTP-el pemohon: dibawa besok",
+                 "28-11-2026 09:15", "Permohonan diterima", "Daftar periksa berkas disimpan",
+                 "Pemohon dihubungi: berkas kurang")
+        # The fields and the timeline are drawn a moment after the request is read.
+        await wait_for(pilot, lambda: all(expected in screen_text(app) for expected in shown), what="the whole detail")
         text = screen_text(app)
-        for expected in ("Permohonan 20261128-0001", "Berkas kurang", "Siti Aminah", "360301******0002",
-                         "Cetak KK", "+62 812-3456-7890", "Sabtu, 28 November 2026 09:15 WIB",
-                         "oleh Wahyu", "Rabu, 2 Desember 2026", "wajib 1/2 lengkap", "1. KTP-el pemohon",
-                         "KTP-el pemohon: dibawa besok",
-                         "28-11-2026 09:15", "Permohonan diterima", "Daftar periksa berkas disimpan",
-                         "Pemohon dihubungi: berkas kurang"):
+        for expected in shown:
             assert expected in text, expected
         assert NIK not in text and "Lewat target" not in text
         keys = "\n".join(bindings_shown(app))
@@ -106,7 +106,7 @@ async def test_processing_then_ready_offers_the_ready_message(office_ready, oper
         await wait_text(pilot, "Berkas lengkap")
         assert screen.check_action("ready", ()) is None  # greyed out: not processing yet
         await pilot.press("s")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert status_of(info) == "complete"
         await pilot.press("p")
         await wait_for(pilot, lambda: status_of(info) == "processing", what="processing")
@@ -344,7 +344,6 @@ async def test_the_receipt_is_saved_as_a_pdf_file_the_operator_names(office_read
     from io import BytesIO
 
     from pypdf import PdfReader
-    from textual.widgets import Input
 
     info = new_request(operator)
     target = tmp_path / "kirim-wa" / "tanda-terima-siti.pdf"
@@ -356,7 +355,7 @@ async def test_the_receipt_is_saved_as_a_pdf_file_the_operator_names(office_read
         await wait_screen(pilot, MediaChoiceScreen)
         await pilot.press("f")
         await wait_screen(pilot, TextPrompt)
-        app.screen.query_one(Input).value = str(target)
+        await fill(pilot, {"#prompt-input": str(target)})
         await pilot.press("enter")
         await wait_for(pilot, target.exists, what="the PDF file")
         await wait_notified(pilot, "disimpan di")
@@ -366,7 +365,7 @@ async def test_the_receipt_is_saved_as_a_pdf_file_the_operator_names(office_read
         await wait_screen(pilot, MediaChoiceScreen)
         await pilot.press("f")
         await wait_screen(pilot, TextPrompt)
-        app.screen.query_one(Input).value = str(target)
+        await fill(pilot, {"#prompt-input": str(target)})
         await pilot.press("enter")
         await wait_notified(pilot, "sudah ada")
     assert target.read_bytes() == before

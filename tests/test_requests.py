@@ -11,8 +11,8 @@ import pytest
 from peewee import fn
 
 from conftest import HOSTILE_NAMES
-from tui_kecamatan.core import clock, pickup, requests, services
-from tui_kecamatan.core.requests import RequestStatus as S
+from tui_kecamatan.core import clock, desa, holidays, pickup, request_labels, request_search, requests, services
+from tui_kecamatan.core.request_labels import RequestStatus as S
 from tui_kecamatan.core.text import NAME_MAX
 from tui_kecamatan.core.workdays import add_working_days, is_overdue
 from tui_kecamatan.db.models import AuditEvent, Contact, Pickup, Request, RequestItem
@@ -133,10 +133,10 @@ def test_unknown_service_and_kk_only_where_needed(operator):
 
 
 def test_desa_from_the_active_list(admin, operator):
-    gelam = services.add_desa(admin, "Gelam")
-    services.add_desa(admin, "Sukaasih", "kelurahan")
+    gelam = desa.add_desa(admin, "Gelam")
+    desa.add_desa(admin, "Sukaasih", "kelurahan")
     assert new(operator, desa="GELAM").desa == "Gelam"
-    services.deactivate_desa(admin, gelam.id)
+    desa.deactivate_desa(admin, gelam.id)
     with pytest.raises(InvalidInput, match="Gelam"):
         new(operator, desa="Gelam")
 
@@ -165,9 +165,9 @@ def test_hostile_names_stored_without_control_characters(operator, typed):
     expected = "".join(ch for ch in typed if unicodedata.category(ch) not in ("Cc", "Cf"))[:NAME_MAX]
     assert info.name == expected
     assert requests.get_request(info.reg_no).request.name == expected
-    assert requests.request_json(info)["name"] == expected
+    assert info.as_json()["name"] == expected
     assert requests.citizen_by_nik(NIK).name == expected
-    found = requests.search_requests(expected[:12]).rows
+    found = request_search.search_requests(expected[:12]).rows
     assert [row.reg_no for row in found] == [info.reg_no]
 
 
@@ -283,7 +283,7 @@ MOVES = {
     (S.REJECTED, "reopen"): S.RECEIVED,
     (S.READY, "reopen"): S.PROCESSING,
 }
-# The lifecycle of DESIGN.md as (from, to) pairs, plus the supervisor's reopening.
+# The lifecycle as (from, to) pairs, plus the supervisor's reopening.
 LIFECYCLE = (
     {(S.RECEIVED, S.INCOMPLETE), (S.RECEIVED, S.COMPLETE), (S.INCOMPLETE, S.COMPLETE), (S.COMPLETE, S.INCOMPLETE),
      (S.COMPLETE, S.PROCESSING), (S.PROCESSING, S.READY), (S.READY, S.PICKED_UP), (S.READY, S.DELIVERED)}
@@ -465,7 +465,7 @@ def test_timeline_merges_audit_rows_and_contacts_by_time(operator):
 def test_request_json_has_exactly_the_design_fields(operator):
     at(2026, 11, 28, 9, 15)
     info = new(operator, channel="whatsapp")
-    data = requests.request_json(info)
+    data = info.as_json()
     assert list(data) == ["reg_no", "service", "status", "nik_masked", "name", "phone", "channel", "created_at"]
     assert data == {
         "reg_no": "20261128-0001",
@@ -492,12 +492,12 @@ def test_search_pages_in_sql_newest_first(operator):
         new(operator, name=name)
     seen = []
     for offset in (0, 3, 6):
-        page = requests.search_requests(offset=offset, limit=3)
+        page = request_search.search_requests(offset=offset, limit=3)
         assert page.total == 7
         assert page.has_more == (offset < 6)
         seen += [row.name for row in page.rows]
     assert seen == list(reversed(names))
-    assert requests.search_requests(offset=7, limit=3).rows == []
+    assert request_search.search_requests(offset=7, limit=3).rows == []
 
 
 def test_search_text_filters_and_dates(operator, supervisor):
@@ -509,7 +509,7 @@ def test_search_text_filters_and_dates(operator, supervisor):
     requests.cancel_request(operator, third.id, "Ganda")
 
     def found(**kwargs):
-        return [row.reg_no for row in requests.search_requests(**kwargs).rows]
+        return [row.reg_no for row in request_search.search_requests(**kwargs).rows]
 
     assert found(text=first.reg_no) == [first.reg_no]
     assert found(text="20261127") == [third.reg_no, second.reg_no]
@@ -529,7 +529,7 @@ def test_search_text_filters_and_dates(operator, supervisor):
     assert found(date_to=date(2026, 11, 26)) == [first.reg_no]
     assert found(date_from=date(2026, 11, 26), date_to=date(2026, 11, 26), text="siti") == [first.reg_no]
     with pytest.raises(InvalidInput):
-        requests.search_requests(status="hilang")
+        request_search.search_requests(status="hilang")
 
 
 # --- working days and overdue ---------------------------------------------------------------
@@ -550,25 +550,25 @@ def test_add_working_days_skips_weekends_and_holidays():
 
 
 def test_overdue_counts_working_days_and_admin_holidays(admin, operator, supervisor):
-    services.add_holiday(admin, date(2026, 11, 30), "Libur daerah")
+    holidays.add_holiday(admin, date(2026, 11, 30), "Libur daerah")
     at(2026, 11, 27, 14)  # Friday; Sat, Sun and the Monday holiday do not count
     info = new(operator)
     done = reach(S.READY, operator, supervisor, nik=NIK_2)
     assert info.due_date == date(2026, 12, 3)
     at(2026, 12, 3, 15)
     assert not requests.get_request(info.id).request.overdue
-    assert requests.search_requests(overdue=True).total == 0
+    assert request_search.search_requests(overdue=True).total == 0
     at(2026, 12, 4, 8)
     assert requests.get_request(info.id).request.overdue
     assert not requests.get_request(done.id).request.overdue  # ready in time counts as met
-    assert [row.reg_no for row in requests.search_requests(overdue=True).rows] == [info.reg_no]
-    assert requests.status_counts()["overdue"] == 1
+    assert [row.reg_no for row in request_search.search_requests(overdue=True).rows] == [info.reg_no]
+    assert request_search.status_counts()["overdue"] == 1
     requests.cancel_request(operator, info.id, "Ditarik pemohon")
     assert not requests.get_request(info.id).request.overdue
 
 
 def test_status_labels_are_the_screens_words():
-    assert {status.value: requests.STATUS_LABELS[status.value] for status in S} == {s.value: LABELS[s] for s in S}
+    assert {status.value: request_labels.STATUS_LABELS[status.value] for status in S} == {s.value: LABELS[s] for s in S}
     assert S.PROCESSING.label == "Diproses"
 
 

@@ -7,22 +7,19 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, RadioButton, Select, Static
 
-from printing.settings import PrinterSettings
 from tests.conftest import HOSTILE_NAMES
-from tui_kecamatan.app import KecamatanApp
-from tui_kecamatan.config import Config
+from tests.pilot import at_home, fill, make_app, screen_text, settle, wait_for, wait_text
 from tui_kecamatan.core import clock, office, requests
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import AuditEvent, Contact, Pickup, PrintJob, Request
 from tui_kecamatan.widgets.confirm import ConfirmScreen
-from tui_kecamatan.screens.shell.home import HomeScreen
 from tui_kecamatan.screens.requests.pickup import PickupScreen
-from tui_kecamatan.screens.requests.search import SearchScreen, parse_day
+from tui_kecamatan.screens.requests.search import SearchScreen
+from tui_kecamatan.widgets.form import parse_day
 from tui_kecamatan.errors import InvalidInput
 
 WIB = timezone(timedelta(hours=7))
@@ -34,41 +31,6 @@ KK_NUMBER = "3603012005150003"
 
 
 # --- helpers (also used by the admin and snapshot tests) ---------------------------------------
-
-
-def printers(folder: Path) -> dict[str, PrinterSettings]:
-    """A receipt printer that appends its bytes to a file and an A4 printer that saves PDFs."""
-    return {
-        "receipt": PrinterSettings(name="receipt", kind="file", path=str(folder / "struk.bin")),
-        "a4": PrinterSettings(name="a4", kind="folder", path=str(folder / "a4")),
-    }
-
-
-def make_app(db, actor, folder: Path | None = None) -> KecamatanApp:
-    config = Config(idle_lock_minutes=0, printers=printers(folder) if folder else {})
-    return KecamatanApp(config, db, actor=actor)
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-async def wait_for(pilot, condition, timeout: float = 20.0, what: str = "condition") -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"timed out waiting for {what}\n{screen_text(pilot.app)}")
-        await pilot.pause(0.05)
-
-
-async def wait_text(pilot, text: str, timeout: float = 20.0) -> None:
-    await wait_for(pilot, lambda: text in screen_text(pilot.app), timeout, repr(text))
-
-
-async def at_home(pilot) -> HomeScreen:
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HomeScreen) and pilot.app.screen.figures is not None,
-                   what="home")
-    return pilot.app.screen
 
 
 def nik(n: int, female: bool = True) -> str:
@@ -112,11 +74,15 @@ async def open_search(pilot) -> SearchScreen:
     return pilot.app.screen
 
 
-async def search_for(pilot, screen: SearchScreen, text: str) -> None:
+async def search_for(pilot, screen: SearchScreen, text: str, *, typed: bool = False) -> None:
+    """Put `text` in the search field (pressing every key when `typed`) and wait for its results."""
     field = screen.query_one("#search-text", Input)
     field.focus()
     field.value = ""
-    await pilot.press(*text)
+    if typed:
+        await pilot.press(*text)
+    else:
+        await fill(pilot, {"#search-text": text})
     await wait_for(pilot, lambda: screen.result_page is not None and not screen.searching
                    and field.value == text and _shown_text(screen) == text, what=f"results for {text!r}")
 
@@ -161,7 +127,7 @@ async def test_search_by_part_of_a_name_and_by_registration_number(office_ready,
         screen = await open_search(pilot)
         assert pilot.app.focused is screen.query_one("#search-text", Input)
         await wait_text(pilot, "1-3 dari 3")
-        await search_for(pilot, screen, "amin")
+        await search_for(pilot, screen, "amin", typed=True)  # results come as typed
         table = screen.query_one(DataTable)
         assert sorted(cell_texts(table, 1)) == ["Aminah Lubis", "Siti Aminah"]
         await wait_text(pilot, "1-2 dari 2")
@@ -255,11 +221,8 @@ async def test_paging_50_at_a_time(office_ready, operator):
 
 
 async def test_enter_opens_the_request_detail(office_ready, operator):
-    from tui_kecamatan.screens.requests import search as search_module
+    from tui_kecamatan.screens.requests.detail import RequestDetailScreen
 
-    detail_class = search_module._detail_class()
-    if detail_class is None:
-        pytest.skip("the request detail screen is not built yet")
     siti = new_request(operator, "Siti Aminah", 1)
     app = make_app(office_ready, operator)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -268,7 +231,7 @@ async def test_enter_opens_the_request_detail(office_ready, operator):
         await pilot.press("enter")  # from the search field: to the list
         assert app.focused is screen.query_one(DataTable)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, detail_class), what="request detail")
+        await wait_for(pilot, lambda: isinstance(app.screen, RequestDetailScreen), what="request detail")
         await wait_text(pilot, siti.reg_no)
 
 
@@ -351,7 +314,7 @@ async def test_pickup_by_a_proxy_with_name_and_nik_on_a4(office_ready, operator,
         await pilot.press(*"36030112")
         await wait_text(pilot, "NIK harus 16 angka, bukan 8 angka.")
         await pilot.press("enter")  # refused on the spot: the NIK is not complete
-        await pilot.pause(0.1)
+        await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         await pilot.press(*"05900003")
         await wait_text(pilot, "✓ NIK laki-laki, lahir 12-05-1990")
@@ -387,7 +350,7 @@ async def test_second_pickup_is_refused_with_when_and_who(office_ready, operator
                        "Dokumen sudah diambil pada Sabtu, 28 November 2026 09:15 WIB oleh Ani Keluarga.", what="refusal")
         assert screen.query_one("#pickup-collector").disabled
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         assert "sudah diambil" in screen_text(app)
         # The proof can be printed again for a collected document.
@@ -408,7 +371,7 @@ async def test_not_ready_request_is_refused(office_ready, operator, tmp_path):
         await wait_text(pilot, "Target selesai")
         await pilot.press("enter")
         await pilot.press("ctrl+s")
-        await pilot.pause(0.2)
+        await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)
         await pilot.press(*"20991231-9999", "enter")  # the field was selected: the scan replaces it
         await wait_text(pilot, "Permohonan 20991231-9999 tidak ditemukan.")

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tui_kecamatan.core import services
+from tui_kecamatan.core import desa, holidays, services, templates
 from tui_kecamatan.db.models import AuditEvent, Setting
 from tui_kecamatan.errors import InvalidInput, NotFound, PermissionDenied, Refused
 
@@ -58,9 +58,9 @@ def test_only_admin_changes_services(operator, supervisor):
         with pytest.raises(PermissionDenied):
             services.suspend_service(actor, "KK", "Blangko habis")
         with pytest.raises(PermissionDenied):
-            services.set_template(actor, "ready", "Siap {reg_no}")
+            templates.set_template(actor, "ready", "Siap {reg_no}")
         with pytest.raises(PermissionDenied):
-            services.add_holiday(actor, date(2026, 12, 25), "Natal")
+            holidays.add_holiday(actor, date(2026, 12, 25), "Natal")
     assert not services.get_service("KK").suspended
 
 
@@ -141,60 +141,60 @@ def test_requirement_kind_and_text_checked(admin):
 
 
 def test_desa_add_rename_deactivate(admin):
-    gelam = services.add_desa(admin, "Gelam")
-    services.add_desa(admin, "Sukaasih", "kelurahan")
+    gelam = desa.add_desa(admin, "Gelam")
+    desa.add_desa(admin, "Sukaasih", "kelurahan")
     with pytest.raises(Refused):
-        services.add_desa(admin, "gelam")
+        desa.add_desa(admin, "gelam")
     with pytest.raises(InvalidInput):
-        services.add_desa(admin, "Pasir", "dusun")
-    renamed = services.rename_desa(admin, gelam.id, "Gelam Jaya")
+        desa.add_desa(admin, "Pasir", "dusun")
+    renamed = desa.rename_desa(admin, gelam.id, "Gelam Jaya")
     assert renamed.name == "Gelam Jaya"
     assert last_audit()[0] == "desa_diubah"
     with pytest.raises(Refused):
-        services.rename_desa(admin, gelam.id, "SUKAASIH")
-    services.deactivate_desa(admin, gelam.id)
-    assert [d.name for d in services.list_desa()] == ["Sukaasih"]
-    assert [d.name for d in services.list_desa(include_inactive=True)] == ["Gelam Jaya", "Sukaasih"]
+        desa.rename_desa(admin, gelam.id, "SUKAASIH")
+    desa.deactivate_desa(admin, gelam.id)
+    assert [d.name for d in desa.list_desa()] == ["Sukaasih"]
+    assert [d.name for d in desa.list_desa(include_inactive=True)] == ["Gelam Jaya", "Sukaasih"]
     with pytest.raises(InvalidInput):
-        services.active_desa_name("Gelam Jaya")
-    services.set_desa_active(admin, gelam.id, True)
-    assert services.active_desa_name("gelam jaya") == "Gelam Jaya"
+        desa.active_desa_name("Gelam Jaya")
+    desa.set_desa_active(admin, gelam.id, True)
+    assert desa.active_desa_name("gelam jaya") == "Gelam Jaya"
 
 
 def test_holidays(admin):
-    services.add_holiday(admin, date(2026, 12, 25), "Hari Raya Natal")
-    services.add_holiday(admin, date(2027, 1, 1), "Tahun Baru")
-    assert [h.day for h in services.list_holidays(2026)] == [date(2026, 12, 25)]
-    assert len(services.list_holidays()) == 2
+    holidays.add_holiday(admin, date(2026, 12, 25), "Hari Raya Natal")
+    holidays.add_holiday(admin, date(2027, 1, 1), "Tahun Baru")
+    assert [h.day for h in holidays.list_holidays(2026)] == [date(2026, 12, 25)]
+    assert len(holidays.list_holidays()) == 2
     with pytest.raises(Refused, match="25-12-2026"):
-        services.add_holiday(admin, date(2026, 12, 25), "Lagi")
-    services.remove_holiday(admin, date(2026, 12, 25))
+        holidays.add_holiday(admin, date(2026, 12, 25), "Lagi")
+    holidays.remove_holiday(admin, date(2026, 12, 25))
     assert last_audit()[0] == "libur_dihapus"
     with pytest.raises(NotFound):
-        services.remove_holiday(admin, date(2026, 12, 25))
+        holidays.remove_holiday(admin, date(2026, 12, 25))
 
 
 def test_templates_accept_only_known_placeholders(admin):
-    assert "{daftar}" in services.get_template("missing")
+    assert "{daftar}" in templates.get_template("missing")
     text = "Halo {nama}, dokumen {layanan} ({reg_no}) siap di {kantor}, {jam}. Kurung {{biasa}}."
-    assert services.set_template(admin, "ready", text) == text
-    assert services.get_template("ready") == text
+    assert templates.set_template(admin, "ready", text) == text
+    assert templates.get_template("ready") == text
     assert Setting.get_by_id("template.ready").value == text
     assert last_audit()[:2] == ("templat_diubah", "admin")
     for bad in ("Halo {nik}", "Halo {nama.__class__}", "Halo {nama!r}", "Halo {nama:>40}", "Halo {}",
                 "Halo {0}", "Halo {nama", "Halo }", "Halo {nama[0]}", ""):
         with pytest.raises(InvalidInput):
-            services.set_template(admin, "ready", bad)
-    assert services.get_template("ready") == text
+            templates.set_template(admin, "ready", bad)
+    assert templates.get_template("ready") == text
     with pytest.raises(InvalidInput, match=r"\{daftar\}"):
-        services.set_template(admin, "missing", "Berkas {layanan} Anda kurang.")
+        templates.set_template(admin, "missing", "Berkas {layanan} Anda kurang.")
     with pytest.raises(InvalidInput):
-        services.set_template(admin, "lainnya", "Halo {nama}")
-    services.reset_template(admin, "ready")
-    assert services.get_template("ready") != text
+        templates.set_template(admin, "lainnya", "Halo {nama}")
+    templates.reset_template(admin, "ready")
+    assert templates.get_template("ready") != text
 
 
 def test_template_error_names_the_unknown_field(admin):
     with pytest.raises(InvalidInput) as caught:
-        services.set_template(admin, "sent", "NIK Anda {nik}")
+        templates.set_template(admin, "sent", "NIK Anda {nik}")
     assert "{nik}" in str(caught.value) and "{nama}" in str(caught.value)

@@ -8,15 +8,12 @@ from datetime import timedelta
 import pytest
 
 from test_queue_screen import (  # noqa: F401 - fixed_clock and office_ready are fixtures
-    file_printer,
     fixed_clock,
-    make_config,
     office_ready,
-    wait_for,
-    wait_text,
 )
+from tests.pilot import file_printer, make_config, wait_for, wait_text
 from tui_kecamatan.app import KecamatanApp
-from tui_kecamatan.core import accounts, queue
+from tui_kecamatan.core import accounts, queue_views, tickets
 from tui_kecamatan.db.models import Counter
 from tui_kecamatan.screens.queue.board import BoardScreen
 from tui_kecamatan.screens.shell.home import HomeScreen
@@ -33,13 +30,13 @@ def busy_morning(office_ready, operator, supervisor, fixed_clock):
     start = fixed_clock.now
     fixed_clock.now = start - timedelta(minutes=45)
     for code in ["KTP", "KK", "KTP", "PINDAH_KELUAR", "KK", "KTP", "PINDAH_DATANG", "KTP"]:
-        queue.issue_ticket(None, code)
+        tickets.issue_ticket(None, code)
         fixed_clock.tick(4)
-    queue.issue_ticket(supervisor, "REKAM", urgent=True)
+    tickets.issue_ticket(supervisor, "REKAM", urgent=True)
     fixed_clock.now = start - timedelta(minutes=5)
-    queue.call_next(operator, 2)
-    queue.call_next(operator, 1)
-    queue.recall(operator, queue.counter_current(1).id)
+    tickets.call_next(operator, 2)
+    tickets.call_next(operator, 1)
+    tickets.recall(operator, queue_views.counter_current(1).id)
     fixed_clock.now = start
     return office_ready
 

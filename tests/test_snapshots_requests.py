@@ -3,15 +3,14 @@ checklist with a shortfall, the contact-back dialog, and the request detail."""
 
 from __future__ import annotations
 
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
+from tests.pilot import fill, make_app, screen_text, settle, wait_for
 from tests.test_intake_screens import (
     KK,
     NOW,
-    make_app,
     new_request,
     office_ready,  # noqa: F401 - a fixture
-    wait_for,
 )
 from tui_kecamatan.core import clock, messages, requests
 from tui_kecamatan.screens.requests.checklist import ChecklistScreen
@@ -24,10 +23,10 @@ SIZE = (80, 24)
 
 
 async def _steady(pilot) -> None:
-    """No blinking cursor in the picture."""
+    """No blinking cursor in the picture, and nothing still on its way."""
     for field in pilot.app.screen.query(Input):
         field.cursor_blink = False
-    await pilot.pause(0.3)
+    await settle(pilot)
 
 
 async def _at_home(pilot) -> None:
@@ -46,13 +45,8 @@ def test_intake_with_a_refused_nik(snap_compare, office_ready, operator):
         await _at_home(pilot)
         await pilot.press("f3")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, IntakeScreen) and pilot.app.screen.choices is not None)
-        screen = pilot.app.screen
-        screen.query_one("#intake-service", Select).value = "KK"
-        screen.query_one("#intake-name", Input).value = "Siti Aminah"
-        screen.query_one("#intake-kk", Input).value = KK
-        screen.query_one("#intake-phone", Input).value = "0812-3456-7890"
-        screen.query_one("#intake-nik", Input).value = "3603019901900002"
-        await pilot.pause()
+        await fill(pilot, {"#intake-service": "KK", "#intake-name": "Siti Aminah", "#intake-kk": KK,
+                           "#intake-phone": "0812-3456-7890", "#intake-nik": "3603019901900002"})
         await pilot.press("ctrl+s")
         await _steady(pilot)
 
@@ -65,7 +59,7 @@ def test_checklist_with_a_missing_requirement(snap_compare, office_ready, operat
     async def run_before(pilot) -> None:
         await _at_home(pilot)
         pilot.app.push_screen(ChecklistScreen(info.reg_no))
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChecklistScreen) and pilot.app.screen.detail is not None)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChecklistScreen) and "[x]" in screen_text(pilot.app))
         await pilot.press("down")
         await _steady(pilot)
 
@@ -78,7 +72,7 @@ def test_contact_dialog(snap_compare, office_ready, operator):
     async def run_before(pilot) -> None:
         await _at_home(pilot)
         pilot.app.push_screen(ChecklistScreen(info.reg_no))
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChecklistScreen) and pilot.app.screen.detail is not None)
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ChecklistScreen) and "[x]" in screen_text(pilot.app))
         await pilot.press("h")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ContactScreen))
         await _steady(pilot)
@@ -95,7 +89,7 @@ def test_request_detail(snap_compare, office_ready, operator):
         await _at_home(pilot)
         pilot.app.push_screen(RequestDetailScreen(info.reg_no))
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, RequestDetailScreen)
-                       and pilot.app.screen.detail is not None)
+                       and "Pemohon dihubungi" in screen_text(pilot.app), what="the detail with its timeline")
         await _steady(pilot)
 
     assert snap_compare(make_app(office_ready, operator), terminal_size=SIZE, run_before=run_before)

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from textual.widgets import DataTable, Input
 
-from test_search_pickup_screens import NOW, OFFICE, fixed_clock, make_app, make_ready, new_request, wait_for
+from test_search_pickup_screens import NOW, OFFICE, fixed_clock, make_ready, new_request
+from tests.pilot import make_app, settle, wait_for
 from tui_kecamatan.core import office, pickup, requests
 from tui_kecamatan.screens.admin.screen import AdminScreen
 from tui_kecamatan.screens.shell.home import HomeScreen
@@ -61,7 +62,7 @@ def test_search_with_results(snap_compare, db, sample, operator):
         await pilot.press("down")  # the overdue request, described under the list
         await pilot.press("down", "down", "down", "down")
         steady(pilot.app)
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -77,7 +78,7 @@ def test_pickup_with_a_ready_request(snap_compare, db, sample, operator, tmp_pat
         await pilot.press(*reg_no, "enter")
         await wait_for(pilot, lambda: pilot.app.screen.view is not None)
         steady(pilot.app)
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -94,7 +95,7 @@ def test_pickup_by_proxy(snap_compare, db, sample, operator, tmp_path):
         await wait_for(pilot, lambda: pilot.app.screen.view is not None)
         await pilot.press("tab", "right", "right", "enter", *"Budi Santoso", "enter", *"3603011205900003")
         steady(pilot.app)
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -110,7 +111,7 @@ def test_pickup_refused_after_collection(snap_compare, db, sample, operator, tmp
         await pilot.press(*reg_no, "enter")
         await wait_for(pilot, lambda: pilot.app.screen.view is not None)
         steady(pilot.app)
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
@@ -124,6 +125,6 @@ def test_admin_services(snap_compare, db, sample, admin):
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, AdminScreen)
                        and pilot.app.screen.query_one("#services-table", DataTable).row_count == 6)
         await pilot.press("down", "enter")  # Cetak KK's requirement list
-        await pilot.pause(0.2)
+        await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -3,13 +3,12 @@ ASCII borders) and F1 help. Regenerate with `pytest --snapshot-update` and look 
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from tests.pilot import make_app, settle, wait_for
 from tui_kecamatan.app import KecamatanApp
-from tui_kecamatan.config import Config
 from tui_kecamatan.core import clock, office
 from tui_kecamatan.db.models import Citizen, Pickup, Request, Service, Ticket
 from tui_kecamatan.screens.shell.help import HelpScreen
@@ -31,21 +30,15 @@ def fixed_clock_and_terminal(monkeypatch):
 
 
 def _app(db, actor=None, **settings) -> KecamatanApp:
-    settings.setdefault("idle_lock_minutes", 0)
-    return KecamatanApp(Config(**settings), db, actor=actor)
+    return make_app(db, actor, **settings)
 
 
 def until(condition):
-    """A run_before that waits for the screen to hold its data, then for the repaint."""
+    """A run_before that waits for the screen to hold its data, then for its workers and repaint."""
 
     async def run_before(pilot) -> None:
-        for _ in range(400):
-            if condition(pilot.app):
-                break
-            await asyncio.sleep(0.05)
-        else:
-            raise AssertionError("the screen never finished loading")
-        await pilot.pause(0.2)
+        await wait_for(pilot, lambda: condition(pilot.app), what="the screen's data")
+        await settle(pilot)
 
     return run_before
 

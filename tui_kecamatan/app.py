@@ -5,29 +5,28 @@ made by any process, locks an idle desk, and moves between the screens named in
 from __future__ import annotations
 
 import os
-import sqlite3
 import sys
-import threading
 import time
+from typing import Any
 
-from peewee import SqliteDatabase
 from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import get_current_worker
 
 from tui_kecamatan import screens
 from tui_kecamatan.config import Config
 from tui_kecamatan.core import accounts, clock, office
 from tui_kecamatan.core.accounts import Actor, Role
-from tui_kecamatan.i18n import _, set_language
+from tui_kecamatan.db.connection import DataVersionWatcher
+from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import DataChanged, OfficeScreen
 from tui_kecamatan.widgets.confirm import ConfirmScreen
 from tui_kecamatan.screens.shell.help import OfficeCommands, OfficePalette
 from tui_kecamatan.screens.shell.lock import LockScreen
+from tui_kecamatan.widgets.db_work import DatabaseWork
 
 # The first screen of each way the program starts; "office" picks setup, login or home.
 MODE_SCREENS = {"display": "board", "kiosk": "kiosk"}
@@ -35,6 +34,14 @@ MODE_SCREENS = {"display": "board", "kiosk": "kiosk"}
 THEME_ALIASES = {"textual-ansi": "ansi-dark", "ansi": "ansi-dark"}
 DEFAULT_THEME = "textual-dark"
 DATA_POLL_SECONDS = 0.5
+# The office sections, each a mode of its own after login (see "sections" below).
+HOME = "home"
+LOGIN = "login"
+SECTIONS = (HOME, "queue", "intake", "search", "pickup", "reports", "admin")
+
+
+def _office_ready() -> bool:
+    return office.is_configured() and accounts.count_staff() > 0
 
 
 class DatabaseChanged(Message):
@@ -75,7 +82,7 @@ def frame_style(ascii_borders: bool, term: str | None) -> str:
     return "solid" if term == "linux" else "round"
 
 
-class KecamatanApp(App[int]):
+class KecamatanApp(DatabaseWork, App[int]):
     """tui-kecamatan. Session state: `actor`, `config`, `counter_number`, `database`."""
 
     CSS_PATH = "app.tcss"
@@ -87,8 +94,7 @@ class KecamatanApp(App[int]):
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
-    def __init__(self, config: Config, db: SqliteDatabase, *, actor: Actor | None = None, mode: str = "office") -> None:
-        set_language(config.lang)
+    def __init__(self, config: Config, db: Any, *, actor: Actor | None = None, mode: str = "office") -> None:
         clock.configure(config.timezone)
         self.config = config
         self.frame_border = frame_style(config.ascii_borders, os.environ.get("TERM"))  # read during App.__init__
@@ -100,7 +106,8 @@ class KecamatanApp(App[int]):
         self.idle_lock_seconds: float = config.idle_lock_minutes * 60  # 0 = never lock
         self.data_generation = 0
         self._last_input = time.monotonic()
-        self._stop_watching = threading.Event()
+        self._watcher: DataVersionWatcher | None = None
+        self._sections: list[str] = []  # the modes registered after login
 
     # --- start -----------------------------------------------------------------------------
 
@@ -121,11 +128,13 @@ class KecamatanApp(App[int]):
         else:
             self._choose_first_screen()
 
-    @work(thread=True, group="start")
-    def _choose_first_screen(self) -> None:
-        with self.database.connection_context():
-            ready = office.is_configured() and accounts.count_staff() > 0
-        self.post_message(StartScreen("home" if ready and self.actor else "login" if ready else "setup"))
+    @work(group="start")
+    async def _choose_first_screen(self) -> None:
+        ready = await self.db(_office_ready)
+        if ready and self.actor is not None:
+            await self._open_sections()
+        else:
+            self.post_message(StartScreen("login" if ready else "setup"))
 
     @on(StartScreen)
     def _start(self, message: StartScreen) -> None:
@@ -138,37 +147,30 @@ class KecamatanApp(App[int]):
 
     # --- changes made by any process -------------------------------------------------------
 
-    @work(thread=True, group="data-version", exit_on_error=False)
     def _watch_data_version(self) -> None:
-        """Poll PRAGMA data_version on a connection of its own: it changes whenever another
-        connection commits, whichever process that connection belongs to."""
-        path = self.database.database
-        if not path or path == ":memory:":
-            return
-        worker = get_current_worker()
-        connection = sqlite3.connect(path, timeout=2, check_same_thread=False)
-        try:
-            last = None
-            while not worker.is_cancelled and not self._stop_watching.is_set():
-                try:
-                    version = connection.execute("PRAGMA data_version").fetchone()[0]
-                except sqlite3.Error:
-                    version = last  # busy or briefly unavailable: try again next round
-                if last is not None and version != last:
-                    self.post_message(DatabaseChanged())
-                last = version
-                self._stop_watching.wait(DATA_POLL_SECONDS)
-        finally:
-            connection.close()
+        """Tell the active screen whenever any connection, in any process, commits a change."""
+        self._watcher = DataVersionWatcher(self.database.database, lambda: self.post_message(DatabaseChanged()),
+                                           interval=DATA_POLL_SECONDS)
+        self._watcher.start()
 
     @on(DatabaseChanged)
     def _database_changed(self) -> None:
         self.data_generation += 1
-        self.screen.post_message(DataChanged(self.data_generation))
+        if self.screen_stack:  # a change committed elsewhere while this app is still starting
+            self.screen.post_message(DataChanged(self.data_generation))
 
     async def action_quit(self) -> None:
-        self._stop_watching.set()
-        await super().action_quit()
+        self._quit_after_asking()
+
+    @work(group="navigate", exclusive=True)
+    async def _quit_after_asking(self) -> None:
+        if await self._may_discard_input():
+            self.exit()
+
+    async def _on_exit_app(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+        await super()._on_exit_app()
 
     def action_help_quit(self) -> None:
         self.notify(_("Tekan Ctrl+Q untuk keluar."))
@@ -214,63 +216,106 @@ class KecamatanApp(App[int]):
         if self.actor is not None and not self.is_locked:
             self.push_screen(LockScreen())
 
-    # --- navigation ------------------------------------------------------------------------
+    # --- sections ---------------------------------------------------------------------------
+    #
+    # After login each office section (home, and what F2-F9 open) is a Textual mode with a stack
+    # of its own, so moving between sections keeps each one as it was left: a half-typed intake
+    # survives F2 to call the next ticket and F3 back, and so do search results and the queue.
+    # Setup, the first login, the board and the kiosk stay in Textual's default mode.
 
     def open_screen(self, name: str) -> None:
-        """Open a screen by registry name on top of home (F2-F9 and the command palette)."""
+        """Show a section by registry name (F2-F9 and the command palette), as it was left."""
         if name == "admin" and not (self.actor and self.actor.can(Role.ADMIN)):
             self.notify(_("Menu admin hanya untuk petugas berperan admin."), severity="error")
             return
-        screen_class = screens.screen_class(name)
-        if screen_class is None:
+        if name not in self._sections:
             self.notify(_("{title} belum tersedia di versi ini.").format(title=screens.title(name)), severity="warning")
             return
-        self._navigate(screen_class)
+        self.switch_mode(name)
+
+    def can_go_back(self, screen) -> bool:
+        """Esc goes back within a section, then from a section to home."""
+        if screen is not self.screen:
+            return False
+        return len(self.screen_stack) > 1 or self.current_mode in self._sections and self.current_mode != HOME
 
     @work(group="navigate", exclusive=True)
-    async def _navigate(self, screen_class) -> None:
-        if not await self._may_leave():
+    async def go_back(self, screen) -> None:
+        if not self.can_go_back(screen):
             return
-        while len(self.screen_stack) > 2:
-            await self.pop_screen()
-        await self.push_screen(screen_class())
+        if len(self.screen_stack) > 1:
+            if await self._may_leave(self.screen):
+                await self.pop_screen()
+        else:
+            self.switch_mode(HOME)
 
-    async def _may_leave(self) -> bool:
-        current = self.screen
-        if isinstance(current, OfficeScreen) and current.has_unsaved_changes():
+    async def _may_leave(self, screen) -> bool:
+        """Closing a screen that holds typed input asks first."""
+        if isinstance(screen, OfficeScreen) and screen.has_unsaved_changes():
             question = _("Tinggalkan layar ini? Isian yang belum disimpan akan hilang.")
             return bool(await self.push_screen_wait(ConfirmScreen(question)))
         return True
 
-    def can_go_back(self, screen) -> bool:
-        return screen is self.screen and len(self.screen_stack) > 2
+    async def _may_discard_input(self) -> bool:
+        """Before logging out or quitting: ask when any section still holds typed input."""
+        if any(isinstance(screen, OfficeScreen) and screen.has_unsaved_changes() for screen in self._section_screens()):
+            question = _("Masih ada isian yang belum disimpan. Tetap keluar? Isian itu akan hilang.")
+            return bool(await self.push_screen_wait(ConfirmScreen(question)))
+        return True
 
-    @work(group="navigate", exclusive=True)
-    async def go_back(self, screen) -> None:
-        if self.can_go_back(screen) and await self._may_leave():
-            await self.pop_screen()
+    def _section_screens(self) -> list[Screen]:
+        return [screen for mode in self._sections for screen in self._screen_stacks.get(mode, ())]
+
+    async def _open_sections(self) -> None:
+        """Register a mode for every section this version has, and show home."""
+        for name in SECTIONS:
+            if name not in self._sections and screens.screen_class(name) is not None:
+                self.add_mode(name, screens.screen_class(name))
+                self._sections.append(name)
+        await self.switch_mode(HOME)
+        if LOGIN in self._modes:
+            await self.remove_mode(LOGIN)  # the login screen of the last logout
+
+    async def _show_login(self) -> None:
+        """The login screen, with every section's screens (and what they held) dropped.
+
+        Textual cannot switch back to its default mode, so after a logout the login screen has a
+        mode of its own, removed again at the next login."""
+        if not self._sections:
+            login = screens.screen_class("login")()
+            await (self.switch_screen(login) if len(self.screen_stack) > 1 else self.push_screen(login))
+            return
+        self.add_mode(LOGIN, screens.screen_class("login"))
+        await self.switch_mode(LOGIN)
+        for name in self._sections:
+            await self.remove_mode(name)
+        self._sections.clear()
 
     def after_login(self, actor: Actor) -> None:
         self.actor = actor
         self._last_input = time.monotonic()
-        self._replace_all("home")
-
-    def show_login(self) -> None:
-        self._replace_all("login")
-
-    def logout(self) -> None:
-        self.actor = None
-        self._replace_all("login")
+        self._enter_sections()
 
     @work(group="navigate", exclusive=True)
-    async def _replace_all(self, name: str) -> None:
-        screen_class = screens.screen_class(name)
-        while len(self.screen_stack) > 2:
-            await self.pop_screen()
-        await self.switch_screen(screen_class())
+    async def _enter_sections(self) -> None:
+        await self._open_sections()
+
+    @work(group="navigate", exclusive=True)
+    async def show_login(self) -> None:
+        await self._show_login()
+
+    @work(group="navigate", exclusive=True)
+    async def logout(self, ask: bool = True) -> None:
+        """Back to the login screen; with `ask`, typed input in any section is confirmed first
+        (the lock screen's forced logout does not ask: the person at the desk is not the one who
+        typed)."""
+        if ask and not await self._may_discard_input():
+            return
+        self.actor = None
+        await self._show_login()
 
 
-def run_app(config: Config, db: SqliteDatabase, *, actor: Actor | None = None, mode: str = "office") -> int:
+def run_app(config: Config, db: Any, *, actor: Actor | None = None, mode: str = "office") -> int:
     """Run the app until the user quits; return the exit status."""
     if mode != "office":
         name = MODE_SCREENS.get(mode, mode)

@@ -1,10 +1,11 @@
 """The `tui-kecamatan` command line: starting the app, and the commands a maintainer runs
-(init, user, backup, restore, check, demo ...). Errors are one sentence on stderr with the exit
-status of DESIGN.md: 1 refused or invalid, 2 usage, 3 saved but printing failed."""
+(init, user, backup, restore, check, demo ...). Errors are one sentence on stderr with an exit
+status: 1 refused or invalid, 2 usage, 3 saved but printing failed."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import json
 import os
@@ -33,13 +34,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _config(args):
-    from tui_kecamatan import i18n
     from tui_kecamatan.config import load_config
     from tui_kecamatan.core import clock
 
     config = load_config(args.config, args.db)
     clock.configure(config.timezone)
-    i18n.set_language(config.lang)
     return config
 
 
@@ -246,18 +245,6 @@ def cmd_demo(args) -> int:
         os.rmdir(folder)
 
 
-def _json_ticket(ticket, printed):
-    return {
-        "code": ticket.code,
-        "number": ticket.number,
-        "service": ticket.service_code,
-        "status": ticket.status,
-        "day": ticket.day.isoformat(),
-        "ahead": ticket.ahead,
-        "printed": printed,
-    }
-
-
 def cmd_ticket(args) -> int:
     from tui_kecamatan.core import documents, printjobs
 
@@ -271,7 +258,7 @@ def cmd_ticket(args) -> int:
     printed = outcome.ok if outcome is not None else False
     ticket = issued.ticket
     if args.json:
-        _print_json(_json_ticket(ticket, printed))
+        _print_json(dataclasses.replace(ticket, printed=printed).as_json())
     else:
         print(_("Nomor antrian {code} ({service}); {ahead} orang menunggu di depan.").format(
             code=ticket.code, service=ticket.service_name, ahead=ticket.ahead))
@@ -280,14 +267,8 @@ def cmd_ticket(args) -> int:
     return EXIT_OK
 
 
-def _request_json(info):
-    from tui_kecamatan.core.requests import request_json
-
-    return request_json(info)
-
-
 def cmd_request(args) -> int:
-    from tui_kecamatan.core import requests
+    from tui_kecamatan.core import request_search, requests
 
     config = _config(args)
     db = _open(config)
@@ -298,7 +279,7 @@ def cmd_request(args) -> int:
                 phone=args.phone or "", channel=args.channel,
             )
             if args.json:
-                _print_json(_request_json(info))
+                _print_json(info.as_json())
             else:
                 print(_("Permohonan {reg} ({service}) diterima atas nama {name}.").format(
                     reg=info.reg_no, service=info.service_name, name=info.name))
@@ -306,13 +287,13 @@ def cmd_request(args) -> int:
             detail = requests.get_request(args.reg_no)
             info = detail.request
             if args.json:
-                _print_json(_request_json(info))
+                _print_json(info.as_json())
             else:
                 _print_request(detail)
         else:
-            page = requests.search_requests(status=args.status, offset=0, limit=args.limit)
+            page = request_search.search_requests(status=args.status, offset=0, limit=args.limit)
             if args.json:
-                _print_json([_request_json(row) for row in page.rows])
+                _print_json([row.as_json() for row in page.rows])
             else:
                 for row in page.rows:
                     print(f"{row.reg_no}  {row.status_label:<18} {row.service_code:<17} {row.name}")

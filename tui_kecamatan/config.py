@@ -27,7 +27,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, str]]] = {
     "ui": {
         "theme": (str, "nama tema Textual, mis. textual-dark, textual-light, ansi-dark"),
         "idle_lock_minutes": (int, "bilangan bulat 0-240 (0 = tidak pernah mengunci)"),
-        "lang": (str, "id atau en"),
+        "lang": (str, "id (antarmuka hanya berbahasa Indonesia)"),
         "ascii_borders": (bool, "true atau false"),
     },
     "station": {
@@ -56,7 +56,6 @@ class Config:
     db_path_explicit: bool = False
     theme: str = "textual-dark"
     idle_lock_minutes: int = 10
-    lang: str = "id"
     ascii_borders: bool = False
     counter: int = 1
     timezone: str = "Asia/Jakarta"
@@ -76,7 +75,7 @@ def _check(where: str, section: str, key: str, value: object) -> None:
     if ok and section == "ui" and key == "idle_lock_minutes":
         ok = 0 <= value <= 240  # type: ignore[operator]
     if ok and section == "ui" and key == "lang":
-        ok = value in ("id", "en")
+        ok = value == "id"
     if ok and section == "station" and key == "timezone":
         from tui_kecamatan.core.clock import zone_for
 
@@ -135,7 +134,6 @@ def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | N
     board = data.get("board", {})
     config.theme = ui.get("theme", config.theme)
     config.idle_lock_minutes = ui.get("idle_lock_minutes", config.idle_lock_minutes)
-    config.lang = ui.get("lang", config.lang)
     config.ascii_borders = ui.get("ascii_borders", config.ascii_borders)
     config.counter = station.get("counter", config.counter)
     config.timezone = station.get("timezone", config.timezone)

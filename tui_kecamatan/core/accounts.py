@@ -4,6 +4,7 @@ process sees them (an increasing delay, then a lock an admin lifts)."""
 from __future__ import annotations
 
 import math
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -77,7 +78,35 @@ def require(actor: Actor | None, role: Role) -> Actor:
     return actor
 
 
+TEST_FAST_HASH_ENV = "TUI_KECAMATAN_TEST_FAST_HASH"
+"""For the test suite only. Set to "1" (the tests set it for the processes they start), new
+passwords are hashed with argon2id at its smallest cost instead of the library's defaults. A
+password hashed so still verifies everywhere (the stored hash records its own parameters) but is
+far cheaper to guess: an office never sets it. Nothing in the program reads it but _hasher()."""
+
+_hasher_in_use = None  # set by use_hasher(); None: the real one (or the test variable above)
+
+
+def use_hasher(hasher) -> None:
+    """For the test suite: hash new passwords with `hasher` (an argon2 PasswordHasher) in this
+    process; None goes back to the real one. Verifying is unaffected."""
+    global _hasher_in_use
+    _hasher_in_use = hasher
+    _DUMMY.clear()  # the stand-in hash for unknown names is made again with this hasher
+
+
+def cheap_hasher():
+    """argon2id at its smallest cost: for tests that are not about hashing (see use_hasher)."""
+    from argon2 import PasswordHasher
+
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
 def _hasher():
+    if _hasher_in_use is not None:
+        return _hasher_in_use
+    if os.environ.get(TEST_FAST_HASH_ENV) == "1":
+        return cheap_hasher()
     from argon2 import PasswordHasher
 
     return PasswordHasher()  # argon2id with the library's current defaults

@@ -13,7 +13,7 @@ import shutil
 from dataclasses import dataclass
 from typing import Iterable
 
-from tui_kecamatan.core.queue import BoardCall, BoardState
+from tui_kecamatan.core.queue_views import BoardCall, BoardState
 from tui_kecamatan.i18n import _
 
 SPEECH_PROGRAM = "espeak-ng"

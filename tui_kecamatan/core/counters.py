@@ -8,7 +8,7 @@ from typing import Iterable
 
 from tui_kecamatan.core import audit, clock
 from tui_kecamatan.core.accounts import Actor, Role, require
-from tui_kecamatan.core.queue import CALLED, SERVING, WAITING
+from tui_kecamatan.core.tickets import CALLED, SERVING, WAITING
 from tui_kecamatan.core.text import clean_name, clean_text
 from tui_kecamatan.db.models import Counter, CounterService, Service, Ticket, database
 from tui_kecamatan.errors import InvalidInput, NotFound, Refused

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
-from tui_kecamatan.core import accounts, clock, counters, messages, office, pickup, queue, requests, services
+from tui_kecamatan.core import accounts, clock, counters, desa, messages, office, pickup, requests, tickets
 from tui_kecamatan.core.accounts import Actor, Role
 from tui_kecamatan.db.models import database
 
@@ -94,7 +94,7 @@ def build_demo(seed: int = 2026, tickets_per_day: int = 40, requests_total: int 
     try:
         with database.atomic():
             for name in DESA:
-                services.add_desa(admin, name, "kelurahan" if name == "Sukaasih" else "desa")
+                desa.add_desa(admin, name, "kelurahan" if name == "Sukaasih" else "desa")
             for number in (2, 3):
                 counters.add_counter(admin, number)
             # The office is open in the demo even on a weekend: today plus three working days.
@@ -122,10 +122,10 @@ def _queue_day(rng, day, operator, supervisor, count, *, last: bool, now: dateti
     issued = []
     for minute in minutes:
         fake.set(at(minute))
-        issued.append(queue.issue_ticket(None, rng.choice(codes)))
+        issued.append(tickets.issue_ticket(None, rng.choice(codes)))
     if rng.random() < 0.5:
         fake.set(at(minutes[len(minutes) // 2]))
-        urgent = queue.issue_ticket(supervisor, "REKAM", urgent=True)
+        urgent = tickets.issue_ticket(supervisor, "REKAM", urgent=True)
         issued.append(urgent)
     # Three counters work through the queue; today the last dozen tickets still wait.
     keep_waiting = 12 if last else 0
@@ -134,34 +134,34 @@ def _queue_day(rng, day, operator, supervisor, count, *, last: bool, now: dateti
     for index in range(to_serve):
         counter = 1 + index % 3
         fake.set(at(cursor))
-        ticket = queue.call_next(operator, counter)
+        ticket = tickets.call_next(operator, counter)
         if ticket is None:
             break
         roll = rng.random()
         if roll < 0.05:
-            for _ in range(queue.no_show_calls()):
+            for _ in range(tickets.no_show_calls()):
                 cursor += 1
                 fake.set(at(cursor))
-                ticket = queue.recall(operator, ticket.id)
+                ticket = tickets.recall(operator, ticket.id)
                 if ticket.status == "no_show":
                     break
             if ticket.status != "no_show":
-                queue.mark_no_show(operator, ticket.id)
+                tickets.mark_no_show(operator, ticket.id)
             continue
         if roll < 0.08:
-            queue.cancel(operator, ticket.id, "Pemohon membatalkan, berkas tertinggal di rumah")
+            tickets.cancel(operator, ticket.id, "Pemohon membatalkan, berkas tertinggal di rumah")
             continue
         if ticket.protocol_required:
-            items = queue.health_protocol_items(ticket.id)
-            queue.record_health_protocol(supervisor, ticket.id, [item.id for item in items])
+            items = tickets.health_protocol_items(ticket.id)
+            tickets.record_health_protocol(supervisor, ticket.id, [item.id for item in items])
         cursor += rng.randrange(1, 3)
         fake.set(at(cursor))
-        queue.start_serving(operator, ticket.id)
+        tickets.start_serving(operator, ticket.id)
         if last and index >= to_serve - 2:
             continue  # still being served at counters 2 and 3
         cursor += rng.randrange(2, 7) // 2
         fake.set(at(cursor))
-        queue.finish(operator, ticket.id)
+        tickets.finish(operator, ticket.id)
 
 
 def _requests(rng, today, operator, supervisor, total, fake: _Clock, real_now: datetime) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui_kecamatan.core import clock, office, pickup, printjobs, queue, requests
+from tui_kecamatan.core import clock, office, pickup, printjobs, requests, tickets
 from tui_kecamatan.core.accounts import Actor, Role, require
-from tui_kecamatan.core.queue import TicketInfo
+from tui_kecamatan.core.tickets import TicketInfo
 from tui_kecamatan.db.models import Staff, database
 from tui_kecamatan.errors import InvalidInput
 from tui_kecamatan.i18n import _
@@ -64,7 +64,7 @@ def issue_ticket(actor: Actor | None, service_code: str, *, urgent: bool = False
     """Issue a ticket and, when printing, record its print job in the same transaction: the
     number is never lost, even if the printer then fails."""
     with database.atomic():
-        ticket = queue.issue_ticket(actor, service_code, urgent=urgent)
+        ticket = tickets.issue_ticket(actor, service_code, urgent=urgent)
         job_id = None
         if printing:
             job_id = printjobs.record_job(actor, "ticket", _ticket_payload(ticket), ref_table="ticket", ref_id=ticket.id)
@@ -74,7 +74,7 @@ def issue_ticket(actor: Actor | None, service_code: str, *, urgent: bool = False
 def reprint_ticket(actor: Actor, ticket_id: int) -> int:
     """Record another print of a ticket (Cetak ulang)."""
     require(actor, Role.OPERATOR)
-    ticket = queue.ticket_info(ticket_id)
+    ticket = tickets.ticket_info(ticket_id)
     with database.atomic():
         return printjobs.record_job(actor, "ticket", _ticket_payload(ticket), ref_table="ticket", ref_id=ticket.id)
 
@@ -105,15 +105,23 @@ def _local(moment):
     return (clock.to_local(moment) if moment.tzinfo is None else moment).replace(tzinfo=None)
 
 
+def _request_fields(detail: requests.RequestDetail) -> dict:
+    """What every A4 document of a request names: the request, the applicant and the checklist."""
+    info = detail.request
+    return dict(
+        reg_no=info.reg_no, service_name=info.service_name, applicant_name=info.name, nik_masked=info.nik_masked,
+        created_at=_local(info.created_at), kk_masked=detail.kk_masked, phone=info.phone, desa=info.desa,
+        requirements=_requirement_lines(detail),
+    )
+
+
 def _receipt_a4_payload(actor: Actor | None, request_ref) -> dict:
     from printing.a4.data import RequestReceiptData
 
     detail = requests.get_request(request_ref)
     info = detail.request
     return {"office": letterhead().to_payload(), "data": RequestReceiptData(
-        reg_no=info.reg_no, service_name=info.service_name, applicant_name=info.name, nik_masked=info.nik_masked,
-        created_at=_local(info.created_at), kk_masked=detail.kk_masked, phone=info.phone, desa=info.desa,
-        channel_label=info.channel_label, due_date=info.due_date, requirements=_requirement_lines(detail),
+        **_request_fields(detail), channel_label=info.channel_label, due_date=info.due_date,
         status_label=info.status_label, staff_name=_creator_name(detail) or _staff_name(actor),
     ).to_payload()}
 
@@ -136,11 +144,8 @@ def _checklist_payload(actor: Actor | None, request_ref) -> dict:
     from printing.a4.data import ChecklistSheetData
 
     detail = requests.get_request(request_ref)
-    info = detail.request
     return {"office": letterhead().to_payload(), "data": ChecklistSheetData(
-        reg_no=info.reg_no, service_name=info.service_name, applicant_name=info.name, nik_masked=info.nik_masked,
-        created_at=_local(info.created_at), requirements=_requirement_lines(detail),
-        staff_name=_staff_name(actor), kk_masked=detail.kk_masked, phone=info.phone, desa=info.desa,
+        **_request_fields(detail), staff_name=_staff_name(actor),
     ).to_payload()}
 
 
@@ -176,18 +181,19 @@ def request_receipt(actor: Actor, request_ref, media: str = "a4") -> int:
         kind, payload = "receipt_a4", _receipt_a4_payload(actor, request_ref)
     else:
         kind, payload = "receipt_slip", _receipt_slip_payload(request_ref)
-    request_id = requests.request_info(request_ref).id
+    return _record(actor, kind, payload, media, requests.request_info(request_ref).id)
+
+
+def _record(actor: Actor, kind: str, payload: dict, printer: str, request_id: int) -> int:
     with database.atomic():
-        return printjobs.record_job(actor, kind, payload, printer=media, ref_table="request", ref_id=request_id)
+        return printjobs.record_job(actor, kind, payload, printer=printer, ref_table="request", ref_id=request_id)
 
 
 def checklist_sheet(actor: Actor, request_ref) -> int:
     """Record the checklist sheet (daftar periksa berkas) on A4."""
     require(actor, Role.OPERATOR)
     payload = _checklist_payload(actor, request_ref)
-    request_id = requests.request_info(request_ref).id
-    with database.atomic():
-        return printjobs.record_job(actor, "checklist_a4", payload, printer="a4", ref_table="request", ref_id=request_id)
+    return _record(actor, "checklist_a4", payload, "a4", requests.request_info(request_ref).id)
 
 
 def pickup_proof(actor: Actor, reg_no: str, media: str = "receipt") -> int:
@@ -198,9 +204,7 @@ def pickup_proof(actor: Actor, reg_no: str, media: str = "receipt") -> int:
         kind, payload = "proof_a4", _proof_a4_payload(reg_no)
     else:
         kind, payload = "proof_slip", _proof_slip_payload(reg_no)
-    request_id = pickup.pickup_info(reg_no).request_id
-    with database.atomic():
-        return printjobs.record_job(actor, kind, payload, printer=media, ref_table="request", ref_id=request_id)
+    return _record(actor, kind, payload, media, pickup.pickup_info(reg_no).request_id)
 
 
 # --- saving an A4 document as a PDF file -----------------------------------------------------

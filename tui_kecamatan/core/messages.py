@@ -12,17 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from tui_kecamatan.core import audit, clock, office, services, validation
+from tui_kecamatan.core import audit, clock, office, templates, validation
 from tui_kecamatan.core.accounts import Actor, Role, require
-from tui_kecamatan.core.requests import (
-    ACTION_STATES,
-    CONTACT_LABELS,
-    STATUS_LABELS,
-    RequestAction,
-    RequestStatus,
-    item_rows,
-    request_row,
-)
+from tui_kecamatan.core.request_labels import CONTACT_LABELS, STATUS_LABELS, RequestAction, RequestStatus
+from tui_kecamatan.core.requests import ACTION_STATES, item_rows, request_row
 from tui_kecamatan.core.text import clean_name, clean_text, mask_nik
 from tui_kecamatan.db.models import Contact, Request, Service, database
 from tui_kecamatan.errors import InvalidInput, Refused
@@ -93,7 +86,7 @@ def _render(kind: str, row: Request, daftar: str = "") -> str:
         "jam": hours,
     }
     try:
-        text = services.get_template(kind).format(**values)
+        text = templates.get_template(kind).format(**values)
     except (KeyError, IndexError, ValueError):
         # A template stored before the checks existed: fall back to the built-in one.
         from tui_kecamatan.db.seed import TEMPLATES

@@ -4,6 +4,7 @@ electronic delivery of the PDF; each happens once, and returns what the proof of
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,15 +12,9 @@ from peewee import IntegrityError
 
 from printing.text import format_datetime
 from tui_kecamatan.core import audit, clock, office, validation
-from tui_kecamatan.core.accounts import Actor, Role, require
-from tui_kecamatan.core.requests import (
-    STATUS_LABELS,
-    RequestStatus,
-    TranslatedLabels,
-    compare_and_set_status,
-    describe_move,
-    request_row,
-)
+from tui_kecamatan.core.accounts import Actor, require
+from tui_kecamatan.core.request_labels import STATUS_LABELS, RequestAction, TranslatedLabels, describe_move
+from tui_kecamatan.core.requests import REQUESTS, request_row
 from tui_kecamatan.core.text import clean_name, clean_note, clean_text, mask_nik
 from tui_kecamatan.db.models import Contact, Pickup, Request, Service, Staff, database
 from tui_kecamatan.errors import InvalidInput, Refused
@@ -105,8 +100,8 @@ def _refusal(row: Request) -> str:
     pickup = _existing_pickup(row)
     if pickup is not None:
         return _done_sentence(pickup)
-    if row.status != RequestStatus.READY.value:
-        return _("Dokumen belum siap diambil (status: {status}).").format(status=STATUS_LABELS[row.status])
+    if row.status not in REQUESTS.moves[RequestAction.PICKUP].sources:
+        return REQUESTS.refusal(RequestAction.PICKUP, row)
     return ""
 
 
@@ -181,7 +176,7 @@ def confirm_pickup(
     number (masked) it was checked against; for a proxy the surat kuasa is kept on file. For the
     applicant, the name and NIK of the request are recorded whatever was typed.
     """
-    require(actor, Role.OPERATOR)
+    require(actor, REQUESTS.moves[RequestAction.PICKUP].role)
     kind = str(collector_kind or "").strip().lower()
     if kind not in COLLECTOR_KINDS:
         raise InvalidInput(_("Pengambil harus pemohon sendiri, keluarga dalam KK, atau kuasa."))
@@ -192,55 +187,59 @@ def confirm_pickup(
             raise InvalidInput(_("Nama pengambil wajib diisi untuk {kind}.").format(kind=COLLECTOR_LABELS[kind].lower()))
         nik = validation.validate_nik(collector_nik).nik
     note = clean_note(note)
-    try:
-        with database.atomic():
-            row = request_row(reg_no)
-            refusal = _refusal(row)
-            if refusal:
-                raise Refused(refusal)
-            if kind == "self":
-                name, nik = row.name, row.nik
-            now = clock.now_utc()
-            pickup = Pickup.create(
-                request=row.id, collector_kind=kind, collector_name=name, collector_nik=nik, note=note, staff=actor.id, at=now
-            )
-            compare_and_set_status(row, RequestStatus.READY, status=RequestStatus.PICKED_UP.value, closed_at=now)
-            move = describe_move(RequestStatus.READY, RequestStatus.PICKED_UP)
-            audit.record(actor, "dokumen_diambil", "request", row.id, f"{move}: {COLLECTOR_LABELS[kind]}, {name} ({mask_nik(nik)})")
-    except IntegrityError:
-        # Another desk inserted the pickup first (the check above cannot see an uncommitted row
-        # on every database); UNIQUE(request) stopped this one.
-        existing = _lost_race(reg_no)
-        if existing is None:
-            raise
-        raise Refused(_done_sentence(existing)) from None
-    return _info(pickup, Request.get_by_id(row.id))
+
+    def record(row: Request, now: datetime) -> tuple[Pickup, str]:
+        given_name, given_nik = (row.name, row.nik) if kind == "self" else (name, nik)
+        pickup = Pickup.create(
+            request=row.id, collector_kind=kind, collector_name=given_name, collector_nik=given_nik, note=note,
+            staff=actor.id, at=now,
+        )
+        return pickup, f"{COLLECTOR_LABELS[kind]}, {given_name} ({mask_nik(given_nik)})"
+
+    return _hand_over(actor, reg_no, RequestAction.PICKUP, record)
 
 
 def confirm_delivery(actor: Actor, reg_no: str, message: str) -> PickupInfo:
     """The PDF was sent to the citizen (WhatsApp): ready -> delivered, with the message recorded."""
-    require(actor, Role.OPERATOR)
+    require(actor, REQUESTS.moves[RequestAction.DELIVER].role)
     message = clean_text(message, MESSAGE_MAX, multiline=True)
     if not message:
         raise InvalidInput(_("Isi pesan yang dikirim bersama dokumen wajib ada."))
+
+    def record(row: Request, now: datetime) -> tuple[Pickup, str]:
+        if not row.phone:
+            raise Refused(_("Permohonan {reg_no} tidak mencantumkan nomor HP/WA pemohon; dokumen tidak dapat dikirim elektronik.").format(
+                reg_no=row.reg_no))
+        pickup = Pickup.create(request=row.id, collector_kind="electronic", collector_name=row.name, staff=actor.id, at=now)
+        contact = Contact.create(
+            request=row.id, kind="sent", channel="whatsapp", phone=row.phone, message=message, staff=actor.id, at=now
+        )
+        return pickup, f"{row.phone} (kontak {contact.id})"
+
+    return _hand_over(actor, reg_no, RequestAction.DELIVER, record)
+
+
+def _hand_over(
+    actor: Actor, reg_no: str, action: RequestAction, record: Callable[[Request, datetime], tuple[Pickup, str]]
+) -> PickupInfo:
+    """What a pickup and a delivery share, in one transaction: refuse unless the document waits
+    and was not handed over yet, write the record (`record` returns it with its audit detail),
+    move the request (`REQUESTS` row `action`) and audit the move."""
+    move = REQUESTS.moves[action]
     try:
         with database.atomic():
             row = request_row(reg_no)
             refusal = _refusal(row)
             if refusal:
                 raise Refused(refusal)
-            if not row.phone:
-                raise Refused(_("Permohonan {reg_no} tidak mencantumkan nomor HP/WA pemohon; dokumen tidak dapat dikirim elektronik.").format(
-                    reg_no=row.reg_no))
             now = clock.now_utc()
-            pickup = Pickup.create(request=row.id, collector_kind="electronic", collector_name=row.name, staff=actor.id, at=now)
-            contact = Contact.create(
-                request=row.id, kind="sent", channel="whatsapp", phone=row.phone, message=message, staff=actor.id, at=now
-            )
-            compare_and_set_status(row, RequestStatus.READY, status=RequestStatus.DELIVERED.value, closed_at=now)
-            move = describe_move(RequestStatus.READY, RequestStatus.DELIVERED)
-            audit.record(actor, "dokumen_dikirim", "request", row.id, f"{move}: {row.phone} (kontak {contact.id})")
+            pickup, detail = record(row, now)
+            source, target = row.status, move.target_from(row.status)
+            REQUESTS.compare_and_set(row, source, status=target, closed_at=now)
+            audit.record(actor, move.audit_action, "request", row.id, f"{describe_move(source, target)}: {detail}")
     except IntegrityError:
+        # Another desk inserted the pickup first (the check above cannot see an uncommitted row
+        # on every database); UNIQUE(request) stopped this one.
         existing = _lost_race(reg_no)
         if existing is None:
             raise

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Callable
 
-from printing import devices, errors as printing_errors, receipt
+from printing import devices, receipt
 from printing.errors import PrinterError
 from printing.settings import PrinterSettings
 from tui_kecamatan.core import audit, clock
@@ -36,7 +36,6 @@ from tui_kecamatan.i18n import _
 
 log = logging.getLogger(__name__)
 
-printing_errors.set_translator(_)
 
 # Statuses: pending (recorded, not yet tried), sending (one station is sending it now),
 # printed, failed. While a job is `sending`, its `printed_at` holds the time the attempt began,
@@ -145,6 +144,19 @@ def _name_ok(value: str) -> bool:
     return bool(value) and len(value) <= 40 and all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in value)
 
 
+def _new_job(actor, kind: str, printer: str, ref_table: str, ref_id: int | None, payload: str) -> PrintJob:
+    return PrintJob.create(
+        kind=kind,
+        printer=printer,
+        ref_table=ref_table,
+        ref_id=ref_id,
+        payload=payload,
+        status=PENDING,
+        staff=getattr(actor, "id", None),
+        created_at=clock.now_utc(),
+    )
+
+
 def record_job(actor, kind: str, payload: dict, *, printer: str = "receipt", ref_table: str = "",
                ref_id: int | None = None) -> int:
     """Record a document to print and return the job's id; nothing is sent here.
@@ -159,16 +171,7 @@ def record_job(actor, kind: str, payload: dict, *, printer: str = "receipt", ref
     except (TypeError, ValueError) as exc:
         raise InvalidInput(_("Data cetakan tidak dapat disimpan sebagai JSON ({error}).").format(error=exc)) from None
     with database.atomic():
-        job = PrintJob.create(
-            kind=kind,
-            printer=printer,
-            ref_table=ref_table,
-            ref_id=ref_id,
-            payload=text,
-            status=PENDING,
-            staff=getattr(actor, "id", None),
-            created_at=clock.now_utc(),
-        )
+        job = _new_job(actor, kind, printer, ref_table, ref_id, text)
         reference = f" untuk {ref_table} #{ref_id}" if ref_table and ref_id is not None else ""
         audit.record(actor, "cetakan_dicatat", "print_job", job.id, f"{kind} ke printer {printer}{reference}")
     return job.id
@@ -181,16 +184,7 @@ def reprint(actor, job_id: int) -> int:
         job = PrintJob.get_or_none(PrintJob.id == job_id)
         if job is None:
             raise NotFound(_("Cetakan #{id} tidak ada.").format(id=job_id))
-        new = PrintJob.create(
-            kind=job.kind,
-            printer=job.printer,
-            ref_table=job.ref_table,
-            ref_id=job.ref_id,
-            payload=job.payload,
-            status=PENDING,
-            staff=actor.id,
-            created_at=clock.now_utc(),
-        )
+        new = _new_job(actor, job.kind, job.printer, job.ref_table, job.ref_id, job.payload)
         audit.record(actor, "cetak_ulang", "print_job", new.id, f"salinan dari cetakan #{job.id} ({job.kind})")
     return new.id
 

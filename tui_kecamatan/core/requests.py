@@ -1,8 +1,10 @@
-"""Requests (permohonan): intake, the requirement checklist, the status lifecycle, search, and the
-read-only views the request screens and the command line show.
+"""Requests (permohonan): intake, the requirement checklist, the status lifecycle, and the views
+the request screens and the command line show of one request. Searching is core.request_search;
+the states, actions and their labels are core.request_labels.
 
 Lifecycle (each move one transaction with its audit row; every other move is refused with a
-sentence and leaves the request as it was):
+sentence and leaves the request as it was). The moves are the table `REQUESTS` (see
+core.transitions):
 
     received -> incomplete <-> complete        through `save_checklist`
     complete -> processing                      `start_processing` (no mandatory item unchecked)
@@ -19,20 +21,29 @@ reopening overrides a closed decision, so both need a supervisor. All three need
 
 from __future__ import annotations
 
-import operator
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import Enum
-from functools import reduce
 
-from peewee import JOIN, fn
+from peewee import JOIN
 
 from tui_kecamatan.core import audit, clock, validation
 from tui_kecamatan.core.accounts import Actor, Role, require
-from tui_kecamatan.core.services import active_desa_name
-from tui_kecamatan.core.text import NAME_MAX, REASON_MAX, clean_name, clean_note, clean_text, mask_nik
+from tui_kecamatan.core.desa import active_desa_name
+from tui_kecamatan.core.request_labels import (
+    ACTION_LABELS,
+    BEFORE_READY,
+    CHANNEL_LABELS,
+    CHANNELS,
+    CHECKLIST_STATES,
+    CONTACT_LABELS,
+    STATUS_LABELS,
+    RequestAction,
+    RequestStatus,
+    describe_move,
+)
+from tui_kecamatan.core.text import NAME_MAX, clean_name, clean_note, clean_text, mask_nik
+from tui_kecamatan.core.transitions import Move, RecordKind, Step
 from tui_kecamatan.core.workdays import add_working_days, is_overdue, office_holidays
 from tui_kecamatan.db.models import (
     AuditEvent,
@@ -49,121 +60,11 @@ from tui_kecamatan.db.models import (
     Ticket,
     database,
 )
-from tui_kecamatan.errors import AppError, InvalidInput, NotFound, PermissionDenied, Refused
+from tui_kecamatan.errors import InvalidInput, NotFound, PermissionDenied, Refused
 from tui_kecamatan.i18n import _
 
-MAX_PAGE = 500
-CHANNELS = ("walk_in", "whatsapp")
-
-
-class RequestStatus(str, Enum):
-    RECEIVED = "received"
-    INCOMPLETE = "incomplete"
-    COMPLETE = "complete"
-    PROCESSING = "processing"
-    READY = "ready"
-    PICKED_UP = "picked_up"
-    DELIVERED = "delivered"
-    CANCELLED = "cancelled"
-    REJECTED = "rejected"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self.value]
-
-
-class TranslatedLabels(Mapping):
-    """Indonesian source words, translated on every lookup so a language switch takes effect."""
-
-    def __init__(self, source: dict[str, str]) -> None:
-        self._source = source
-
-    def __getitem__(self, key: str) -> str:
-        return _(self._source[getattr(key, "value", key)])
-
-    def __iter__(self):
-        return iter(self._source)
-
-    def __len__(self) -> int:
-        return len(self._source)
-
-
-STATUS_LABELS: Mapping[str, str] = TranslatedLabels({
-    "received": "Diterima",
-    "incomplete": "Berkas kurang",
-    "complete": "Berkas lengkap",
-    "processing": "Diproses",
-    "ready": "Siap diambil",
-    "picked_up": "Sudah diambil",
-    "delivered": "Dikirim elektronik",
-    "cancelled": "Dibatalkan",
-    "rejected": "Ditolak",
-})
-
-CHANNEL_LABELS: Mapping[str, str] = TranslatedLabels({"walk_in": "Loket", "whatsapp": "WhatsApp"})
-
-CONTACT_LABELS: Mapping[str, str] = TranslatedLabels({
-    "missing": "Pemohon dihubungi: berkas kurang",
-    "ready": "Pemohon dihubungi: dokumen siap diambil",
-    "sent": "Dokumen dikirim ke pemohon",
-})
-
-# Audit actions written on the "request" table, as the timeline names them.
-ACTION_LABELS: Mapping[str, str] = TranslatedLabels({
-    "permohonan_dibuat": "Permohonan diterima",
-    "daftar_periksa_disimpan": "Daftar periksa berkas disimpan",
-    "mulai_diproses": "Mulai diproses",
-    "dokumen_siap": "Dokumen siap diambil",
-    "dokumen_diambil": "Dokumen diambil",
-    "dokumen_dikirim": "Dokumen dikirim elektronik",
-    "permohonan_dibatalkan": "Permohonan dibatalkan",
-    "permohonan_ditolak": "Permohonan ditolak",
-    "permohonan_dibuka_kembali": "Permohonan dibuka kembali",
-    "nik_ditampilkan": "NIK lengkap ditampilkan",
-})
-
 S = RequestStatus
-BEFORE_READY = frozenset({S.RECEIVED, S.INCOMPLETE, S.COMPLETE, S.PROCESSING})
-CHECKLIST_STATES = frozenset({S.RECEIVED, S.INCOMPLETE, S.COMPLETE})
-CLOSED = frozenset({S.PICKED_UP, S.DELIVERED, S.CANCELLED, S.REJECTED})
-
-
-class RequestAction(str, Enum):
-    """What can be done to a request; `allowed_actions` says which apply now."""
-
-    CHECKLIST = "checklist"
-    PROCESS = "process"
-    READY = "ready"
-    PICKUP = "pickup"
-    DELIVER = "deliver"
-    CANCEL = "cancel"
-    REJECT = "reject"
-    REOPEN = "reopen"
-    CONTACT_MISSING = "contact_missing"
-    CONTACT_READY = "contact_ready"
-    REVEAL_NIK = "reveal_nik"
-
-
 A = RequestAction
-ACTION_STATES: dict[RequestAction, frozenset[RequestStatus]] = {
-    A.CHECKLIST: CHECKLIST_STATES,
-    A.PROCESS: frozenset({S.COMPLETE}),
-    A.READY: frozenset({S.PROCESSING}),
-    A.PICKUP: frozenset({S.READY}),
-    A.DELIVER: frozenset({S.READY}),
-    A.CANCEL: BEFORE_READY,
-    A.REJECT: BEFORE_READY,
-    A.REOPEN: frozenset({S.CANCELLED, S.REJECTED, S.READY}),
-    A.CONTACT_MISSING: frozenset({S.RECEIVED, S.INCOMPLETE}),
-    A.CONTACT_READY: frozenset({S.READY}),
-    A.REVEAL_NIK: frozenset(S),
-}
-ACTION_ROLES: dict[RequestAction, Role] = {
-    A.REJECT: Role.SUPERVISOR,
-    A.REOPEN: Role.SUPERVISOR,
-    A.REVEAL_NIK: Role.SUPERVISOR,
-}
-REOPEN_TARGET = {S.CANCELLED: S.RECEIVED, S.REJECTED: S.RECEIVED, S.READY: S.PROCESSING}
 
 
 # --- plain data -----------------------------------------------------------------------------
@@ -197,6 +98,20 @@ class RequestInfo:
     @property
     def channel_label(self) -> str:
         return CHANNEL_LABELS[self.channel] if self.channel in CHANNEL_LABELS else self.channel
+
+    def as_json(self) -> dict:
+        """The command line's JSON shape: reg_no, service, status, nik_masked, name, phone,
+        channel, created_at; nothing else (no NIK in full, no address)."""
+        return {
+            "reg_no": self.reg_no,
+            "service": self.service_code,
+            "status": self.status,
+            "nik_masked": self.nik_masked,
+            "name": self.name,
+            "phone": self.phone,
+            "channel": self.channel,
+            "created_at": self.created_at.isoformat(timespec="seconds"),
+        }
 
 
 @dataclass(frozen=True)
@@ -258,28 +173,12 @@ class CitizenInfo:
     desa: str
 
 
-@dataclass(frozen=True)
-class Page:
-    rows: list[RequestInfo]
-    total: int
-    offset: int
-    limit: int
-
-    @property
-    def has_more(self) -> bool:
-        return self.offset + len(self.rows) < self.total
-
-
 # --- helpers --------------------------------------------------------------------------------
 
 
-def _status(row: Request) -> RequestStatus:
-    return RequestStatus(row.status)
-
-
-def _info(row: Request, service: Service | None = None, today: date | None = None) -> RequestInfo:
+def info_from_row(row: Request, service: Service | None = None, today: date | None = None) -> RequestInfo:
     service = service or row.service
-    status = _status(row)
+    status = RequestStatus(row.status)
     return RequestInfo(
         id=row.id,
         reg_no=row.reg_no,
@@ -325,46 +224,110 @@ def _missing_text(items: Iterable[ItemInfo | RequestItem]) -> str:
     return "; ".join(f"{n}. {item.text}" for n, item in enumerate(items, 1))
 
 
-_REFUSALS = {
-    A.CHECKLIST: "Permohonan {reg_no} berstatus {status}; daftar periksa berkas hanya dapat diubah sebelum permohonan diproses.",
-    A.PROCESS: "Permohonan {reg_no} berstatus {status}; hanya permohonan dengan berkas lengkap yang dapat mulai diproses.",
-    A.READY: "Permohonan {reg_no} berstatus {status}; hanya permohonan yang sedang diproses yang dapat ditandai siap diambil.",
-    A.CANCEL: "Permohonan {reg_no} berstatus {status}; permohonan hanya dapat dibatalkan sebelum dokumennya siap.",
-    A.REJECT: "Permohonan {reg_no} berstatus {status}; permohonan hanya dapat ditolak sebelum dokumennya siap.",
-    A.REOPEN: "Permohonan {reg_no} berstatus {status}; hanya permohonan yang dibatalkan, ditolak atau siap diambil yang dapat dibuka kembali.",
+def _reload(request_id: int) -> RequestInfo:
+    return info_from_row(Request.get_by_id(request_id))
+
+
+def _checklist_complete(row: Request) -> None:
+    """Before the state check of `process`: a request whose checklist still lacks mandatory items
+    is told which ones, rather than only its state."""
+    if row.status not in CHECKLIST_STATES:
+        return
+    missing = [item for item in item_rows(row.id) if item.mandatory and not item.checked]
+    if missing:
+        raise Refused(_("Berkas wajib belum lengkap ({items}); permohonan {reg_no} belum dapat diproses.").format(
+            items=_missing_text(missing), reg_no=row.reg_no))
+
+
+def _move_and_reason(step: Step) -> str:
+    return describe_move(step.source, step.target) + (f": {step.reason}" if step.reason else "")
+
+
+def _closing(step: Step) -> dict:
+    return {"reason": step.reason, "closed_at": step.now}
+
+
+def _reopening(step: Step) -> dict:
+    if step.target == S.PROCESSING.value:
+        return {"ready_at": None}  # the document needs redoing
+    return {"reason": "", "closed_at": None}  # the checklist as it was, the original due date kept
+
+
+# The moves of a request (see core.transitions), in the order `allowed_actions` lists them.
+# Rows without a target are made by functions with steps of their own: the checklist (its
+# state follows the items), pickup and delivery (core.pickup).
+REQUESTS = RecordKind(
+    table="request",
+    model=Request,
+    load=request_row,
+    reload=_reload,
+    fields=lambda row: {"reg_no": row.reg_no},
+    status_text=lambda status: STATUS_LABELS[status],
+    conflict="Permohonan {reg_no} baru saja diubah petugas lain; muat ulang lalu coba lagi.",
+    detail=_move_and_reason,
+    touched="updated_at",
+    moves={
+        A.CHECKLIST: Move(
+            CHECKLIST_STATES, None,
+            "Permohonan {reg_no} berstatus {status}; daftar periksa berkas hanya dapat diubah sebelum permohonan diproses.",
+            "daftar_periksa_disimpan",
+        ),
+        A.PROCESS: Move(
+            frozenset({S.COMPLETE}), S.PROCESSING,
+            "Permohonan {reg_no} berstatus {status}; hanya permohonan dengan berkas lengkap yang dapat mulai diproses.",
+            "mulai_diproses",
+            guard=_checklist_complete,
+        ),
+        A.READY: Move(
+            frozenset({S.PROCESSING}), S.READY,
+            "Permohonan {reg_no} berstatus {status}; hanya permohonan yang sedang diproses yang dapat ditandai siap diambil.",
+            "dokumen_siap",
+            values=lambda step: {"ready_at": step.now},
+        ),
+        A.PICKUP: Move(
+            frozenset({S.READY}), S.PICKED_UP, "Dokumen belum siap diambil (status: {status}).", "dokumen_diambil"
+        ),
+        A.DELIVER: Move(
+            frozenset({S.READY}), S.DELIVERED, "Dokumen belum siap diambil (status: {status}).", "dokumen_dikirim"
+        ),
+        A.CANCEL: Move(
+            BEFORE_READY, S.CANCELLED,
+            "Permohonan {reg_no} berstatus {status}; permohonan hanya dapat dibatalkan sebelum dokumennya siap.",
+            "permohonan_dibatalkan",
+            reason="Alasan pembatalan wajib diisi.",
+            values=_closing,
+        ),
+        A.REJECT: Move(
+            BEFORE_READY, S.REJECTED,
+            "Permohonan {reg_no} berstatus {status}; permohonan hanya dapat ditolak sebelum dokumennya siap.",
+            "permohonan_ditolak",
+            role=Role.SUPERVISOR,
+            reason="Alasan penolakan wajib diisi.",
+            values=_closing,
+        ),
+        A.REOPEN: Move(
+            frozenset({S.CANCELLED, S.REJECTED, S.READY}), {S.CANCELLED: S.RECEIVED, S.REJECTED: S.RECEIVED, S.READY: S.PROCESSING},
+            "Permohonan {reg_no} berstatus {status}; hanya permohonan yang dibatalkan, ditolak atau siap diambil yang dapat dibuka kembali.",
+            "permohonan_dibuka_kembali",
+            role=Role.SUPERVISOR,
+            reason="Alasan membuka kembali permohonan wajib diisi.",
+            values=_reopening,
+        ),
+    },
+)
+
+# Which actions apply in which states, and who may take them: the moves above, then the actions
+# that change no state (contacting the citizen, showing the full NIK).
+ACTION_STATES: dict[RequestAction, frozenset[RequestStatus]] = {
+    **{action: move.sources for action, move in REQUESTS.moves.items()},
+    A.CONTACT_MISSING: frozenset({S.RECEIVED, S.INCOMPLETE}),
+    A.CONTACT_READY: frozenset({S.READY}),
+    A.REVEAL_NIK: frozenset(S),
 }
-
-
-def refusal(action: RequestAction, row: Request) -> str:
-    """The sentence that explains why `action` does not apply to the request in its state."""
-    return _(_REFUSALS[action]).format(reg_no=row.reg_no, status=STATUS_LABELS[row.status])
-
-
-def _check_state(action: RequestAction, row: Request) -> RequestStatus:
-    status = _status(row)
-    if status not in ACTION_STATES[action]:
-        raise Refused(refusal(action, row))
-    return status
-
-
-def compare_and_set_status(row: Request, expected: RequestStatus, **changes) -> None:
-    """Write the move only if nobody moved the request meanwhile (matters on PostgreSQL)."""
-    changes.setdefault("updated_at", clock.now_utc())
-    done = Request.update(**changes).where((Request.id == row.id) & (Request.status == expected.value)).execute()
-    if done != 1:
-        raise Refused(_("Permohonan {reg_no} baru saja diubah petugas lain; muat ulang lalu coba lagi.").format(reg_no=row.reg_no))
-
-
-def _reason(value: object, what: str) -> str:
-    reason = clean_text(value, REASON_MAX)
-    if not reason:
-        raise InvalidInput(_("Alasan {what} wajib diisi.").format(what=what))
-    return reason
-
-
-def describe_move(before: RequestStatus | str, after: RequestStatus | str) -> str:
-    """"Diproses -> Siap diambil", for audit details the timeline shows."""
-    return f"{STATUS_LABELS[before]} -> {STATUS_LABELS[after]}"
+ACTION_ROLES: dict[RequestAction, Role] = {
+    **{action: move.role for action, move in REQUESTS.moves.items() if move.role is not Role.OPERATOR},
+    A.REVEAL_NIK: Role.SUPERVISOR,
+}
 
 
 # --- intake ---------------------------------------------------------------------------------
@@ -503,7 +466,7 @@ def create_request(
         if service.suspended:
             detail += ", mendesak"
         audit.record(actor, "permohonan_dibuat", "request", row.id, detail)
-        return _info(row, service, today)
+        return info_from_row(row, service, today)
 
 
 # --- checklist ------------------------------------------------------------------------------
@@ -519,7 +482,7 @@ def save_checklist(actor: Actor, request_id: int | str, items: Iterable[tuple[in
         wanted[int(item_id)] = (bool(checked), clean_note(note))
     with database.atomic():
         row = request_row(request_id)
-        before = _check_state(A.CHECKLIST, row)
+        before = REQUESTS.check(A.CHECKLIST, row)
         current = {item.id: item for item in item_rows(row.id)}
         for item_id in wanted:
             if item_id not in current:
@@ -535,7 +498,7 @@ def save_checklist(actor: Actor, request_id: int | str, items: Iterable[tuple[in
         done = sum(1 for item in mandatory if item.checked)
         after = S.COMPLETE if done == len(mandatory) else S.INCOMPLETE
         if after != before:
-            compare_and_set_status(row, before, status=after.value)
+            REQUESTS.compare_and_set(row, before, status=after.value)
         elif changed:
             Request.update(updated_at=clock.now_utc()).where(Request.id == row.id).execute()
         if changed or after != before:
@@ -543,7 +506,7 @@ def save_checklist(actor: Actor, request_id: int | str, items: Iterable[tuple[in
             if after != before:
                 detail += f"; {describe_move(before, after)}"
             audit.record(actor, "daftar_periksa_disimpan", "request", row.id, detail)
-        return _info(Request.get_by_id(row.id))
+        return info_from_row(Request.get_by_id(row.id))
 
 
 def items_of(request_id: int | str) -> list[ItemInfo]:
@@ -561,70 +524,28 @@ def missing_items(request_id: int | str) -> list[ItemInfo]:
 
 def start_processing(actor: Actor, request_id: int | str) -> RequestInfo:
     """complete -> processing; refused while a mandatory requirement is unchecked."""
-    require(actor, Role.OPERATOR)
-    with database.atomic():
-        row = request_row(request_id)
-        status = _status(row)
-        missing = [item for item in item_rows(row.id) if item.mandatory and not item.checked]
-        if missing and status in CHECKLIST_STATES:
-            raise Refused(_("Berkas wajib belum lengkap ({items}); permohonan {reg_no} belum dapat diproses.").format(
-                items=_missing_text(missing), reg_no=row.reg_no))
-        _check_state(A.PROCESS, row)
-        compare_and_set_status(row, status, status=S.PROCESSING.value)
-        audit.record(actor, "mulai_diproses", "request", row.id, describe_move(status, S.PROCESSING))
-        return _info(Request.get_by_id(row.id))
+    return REQUESTS.apply(actor, A.PROCESS, request_id)
 
 
 def mark_ready(actor: Actor, request_id: int | str) -> RequestInfo:
     """processing -> ready: the document is finished and waits at the office."""
-    require(actor, Role.OPERATOR)
-    with database.atomic():
-        row = request_row(request_id)
-        status = _check_state(A.READY, row)
-        compare_and_set_status(row, status, status=S.READY.value, ready_at=clock.now_utc())
-        audit.record(actor, "dokumen_siap", "request", row.id, describe_move(status, S.READY))
-        return _info(Request.get_by_id(row.id))
+    return REQUESTS.apply(actor, A.READY, request_id)
 
 
 def cancel_request(actor: Actor, request_id: int | str, reason: str) -> RequestInfo:
     """Any state before ready -> cancelled (the citizen withdraws, a duplicate entry)."""
-    require(actor, Role.OPERATOR)
-    reason = _reason(reason, _("pembatalan"))
-    with database.atomic():
-        row = request_row(request_id)
-        status = _check_state(A.CANCEL, row)
-        compare_and_set_status(row, status, status=S.CANCELLED.value, reason=reason, closed_at=clock.now_utc())
-        audit.record(actor, "permohonan_dibatalkan", "request", row.id, f"{describe_move(status, S.CANCELLED)}: {reason}")
-        return _info(Request.get_by_id(row.id))
+    return REQUESTS.apply(actor, A.CANCEL, request_id, reason)
 
 
 def reject_request(actor: Actor, request_id: int | str, reason: str) -> RequestInfo:
     """Any state before ready -> rejected; the office's decision, so a supervisor's."""
-    require(actor, Role.SUPERVISOR)
-    reason = _reason(reason, _("penolakan"))
-    with database.atomic():
-        row = request_row(request_id)
-        status = _check_state(A.REJECT, row)
-        compare_and_set_status(row, status, status=S.REJECTED.value, reason=reason, closed_at=clock.now_utc())
-        audit.record(actor, "permohonan_ditolak", "request", row.id, f"{describe_move(status, S.REJECTED)}: {reason}")
-        return _info(Request.get_by_id(row.id))
+    return REQUESTS.apply(actor, A.REJECT, request_id, reason)
 
 
 def reopen_request(actor: Actor, request_id: int | str, reason: str) -> RequestInfo:
     """A supervisor's override: cancelled or rejected -> received (the checklist as it was, the
     original due date kept), or ready -> processing (the document needs redoing)."""
-    require(actor, Role.SUPERVISOR)
-    reason = _reason(reason, _("membuka kembali permohonan"))
-    with database.atomic():
-        row = request_row(request_id)
-        status = _check_state(A.REOPEN, row)
-        target = REOPEN_TARGET[status]
-        if target is S.PROCESSING:
-            compare_and_set_status(row, status, status=target.value, ready_at=None)
-        else:
-            compare_and_set_status(row, status, status=target.value, reason="", closed_at=None)
-        audit.record(actor, "permohonan_dibuka_kembali", "request", row.id, f"{describe_move(status, target)}: {reason}")
-        return _info(Request.get_by_id(row.id))
+    return REQUESTS.apply(actor, A.REOPEN, request_id, reason)
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -696,7 +617,7 @@ def get_request(ref: int | str, actor: Actor | None = None) -> RequestDetail:
     creator = Staff.get_or_none(Staff.id == row.created_by_id) if row.created_by_id else None
     has_missing = any(item.mandatory and not item.checked for item in items)
     return RequestDetail(
-        request=_info(row, service),
+        request=info_from_row(row, service),
         kk_masked=mask_nik(row.kk_number) if row.kk_number else "",
         ticket_code=ticket.code if ticket else "",
         counter_number=counter.number if counter else None,
@@ -710,114 +631,13 @@ def get_request(ref: int | str, actor: Actor | None = None) -> RequestDetail:
 
 def reveal_nik(actor: Actor, request_id: int | str) -> str:
     """The full NIK of the applicant, for a supervisor or admin; every reveal is audited."""
-    require(actor, Role.SUPERVISOR)
+    require(actor, ACTION_ROLES[A.REVEAL_NIK])
     with database.atomic():
         row = request_row(request_id)
         audit.record(actor, "nik_ditampilkan", "request", row.id, row.reg_no)
         return row.nik
 
 
-def _statuses(status: str | RequestStatus | Iterable | None) -> list[str] | None:
-    if status is None or status == "":
-        return None
-    values = [status] if isinstance(status, (str, RequestStatus)) else list(status)
-    out = []
-    for value in values:
-        try:
-            out.append(RequestStatus(getattr(value, "value", value)).value)
-        except ValueError:
-            raise InvalidInput(_("Status {status} tidak dikenal.").format(status=clean_text(value, 40))) from None
-    return out
-
-
-def _text_condition(text: str):
-    compact = text.replace(" ", "")
-    conditions = [Request.name.contains(text)]
-    if re.fullmatch(r"[0-9][0-9-]*", compact):
-        conditions.append(Request.reg_no.startswith(compact))
-        if len(compact) == validation.NIK_LENGTH and compact.isdigit():
-            conditions.append(Request.nik == compact)
-    if re.fullmatch(r"\+?[0-9 ().-]{6,}", text):
-        try:
-            conditions.append(Request.phone == validation.normalize_phone(text))
-        except AppError:
-            pass  # not a phone number: the other conditions still apply
-    return reduce(operator.or_, conditions)
-
-
-def search_requests(
-    text: str = "",
-    status: str | Iterable[str] | None = None,
-    service_code: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    offset: int = 0,
-    limit: int = 50,
-    *,
-    overdue: bool = False,
-) -> Page:
-    """One page of requests, newest first, counted and cut in SQL.
-
-    `text` matches a registration number (whole or its start), a NIK (exact), a phone number
-    (in any common writing) or part of the name, ignoring case. Dates are local days of intake.
-    `overdue` keeps the requests not yet ready whose target day has passed.
-    """
-    query = Request.select(Request, Service).join(Service, on=(Request.service == Service.id))
-    conditions = []
-    text = clean_text(text, 100)
-    if text:
-        conditions.append(_text_condition(text))
-    statuses = _statuses(status)
-    if statuses is not None:
-        conditions.append(Request.status.in_(statuses))
-    if service_code:
-        conditions.append(Service.code == str(service_code).strip().upper())
-    if date_from is not None:
-        conditions.append(Request.created_at >= clock.local_day_bounds(date_from)[0])
-    if date_to is not None:
-        conditions.append(Request.created_at < clock.local_day_bounds(date_to)[1])
-    today = clock.today()
-    if overdue:
-        conditions.append(Request.status.in_([s.value for s in BEFORE_READY]) & (Request.due_date < today))
-    if conditions:
-        query = query.where(reduce(operator.and_, conditions))
-    total = query.count()
-    offset = max(0, int(offset))
-    limit = max(1, min(int(limit), MAX_PAGE))
-    rows = query.order_by(Request.created_at.desc(), Request.id.desc()).offset(offset).limit(limit)
-    return Page([_info(row, row.service, today) for row in rows], total, offset, limit)
-
-
-def status_counts(day: date | None = None) -> dict[str, int]:
-    """Requests per status, plus "overdue" and "picked_up_today" (collected or sent on `day`)."""
-    day = day or clock.today()
-    counts = {s.value: 0 for s in RequestStatus}
-    for status, count in Request.select(Request.status, fn.COUNT(Request.id)).group_by(Request.status).tuples():
-        counts[status] = count
-    counts["overdue"] = (
-        Request.select()
-        .where(Request.status.in_([s.value for s in BEFORE_READY]) & (Request.due_date < day))
-        .count()
-    )
-    start, end = clock.local_day_bounds(day)
-    counts["picked_up_today"] = Pickup.select().where((Pickup.at >= start) & (Pickup.at < end)).count()
-    return counts
-
-
-def request_json(info: RequestInfo) -> dict:
-    """The request as the command line's --json prints it (field names fixed by DESIGN.md)."""
-    return {
-        "reg_no": info.reg_no,
-        "service": info.service_code,
-        "status": info.status,
-        "nik_masked": info.nik_masked,
-        "name": info.name,
-        "phone": info.phone,
-        "channel": info.channel,
-        "created_at": info.created_at.isoformat(timespec="seconds"),
-    }
-
-
 def request_info(ref: int | str) -> RequestInfo:
     row = request_row(ref)
-    return _info(row)
+    return info_from_row(row)

@@ -1,19 +1,20 @@
-"""The office's own lists, kept by the admin: services (layanan) with their requirement lists,
-the desa/kelurahan of the kecamatan, holidays, and the texts of the messages sent to citizens."""
+"""The services (layanan) the office offers, kept by the admin, each with its requirement list:
+the documents (berkas) copied into a request's checklist and the health-protocol steps
+(protokol) checked before a ticket is served. The desa list, holidays and message templates are
+core.desa, core.holidays and core.templates."""
 
 from __future__ import annotations
 
 import re
-import string
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 
 from peewee import fn
 
 from tui_kecamatan.core import audit
 from tui_kecamatan.core.accounts import Actor, Role, require
-from tui_kecamatan.core.text import NAME_MAX, clean_name, clean_text
-from tui_kecamatan.db.models import Desa, Holiday, Service, ServiceRequirement, Setting, database
+from tui_kecamatan.core.text import REASON_MAX, clean_name, clean_text
+from tui_kecamatan.db.models import Service, ServiceRequirement, database
 from tui_kecamatan.errors import InvalidInput, NotFound, Refused
 from tui_kecamatan.i18n import _
 
@@ -21,23 +22,7 @@ CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,29}$")
 PREFIX_RE = re.compile(r"^[A-Z]$")
 MAX_TARGET_DAYS = 90
 REQUIREMENT_MAX = 300
-REASON_MAX = 300
-TEMPLATE_MAX = 2000
 KINDS = ("berkas", "protokol")
-DESA_KINDS = ("desa", "kelurahan")
-
-# Message templates are Settings rows "template.<kind>".
-TEMPLATE_KINDS = ("missing", "ready", "sent")
-PLACEHOLDERS = {
-    "nama": "nama pemohon",
-    "layanan": "nama layanan",
-    "reg_no": "nomor registrasi",
-    "daftar": "daftar berkas yang kurang, bernomor",
-    "kantor": "nama kantor",
-    "jam": "jam layanan kantor",
-}
-# A missing-requirements message that does not list the items tells the citizen nothing.
-REQUIRED_PLACEHOLDERS = {"missing": ("daftar",)}
 
 
 @dataclass(frozen=True)
@@ -72,20 +57,6 @@ class ServiceInfo:
     @property
     def protocol(self) -> tuple[RequirementInfo, ...]:
         return tuple(r for r in self.requirements if r.kind == "protokol")
-
-
-@dataclass(frozen=True)
-class DesaInfo:
-    id: int
-    name: str
-    kind: str
-    active: bool
-
-
-@dataclass(frozen=True)
-class HolidayInfo:
-    day: date
-    name: str
 
 
 # --- reading (any role) ---------------------------------------------------------------------
@@ -141,6 +112,16 @@ def get_service(ref: int | str) -> ServiceInfo:
 
 
 # --- services -------------------------------------------------------------------------------
+
+
+def _given(**fields: tuple[object, Callable[[object], object]]) -> dict:
+    """The fields an edit was given (not None), each through its check, in the order named."""
+    return {name: check(value) for name, (value, check) in fields.items() if value is not None}
+
+
+def _changed(row: object, changes: dict) -> dict:
+    """The changes that differ from what `row` holds."""
+    return {name: value for name, value in changes.items() if getattr(row, name) != value}
 
 
 def _check_code(value: object) -> str:
@@ -219,22 +200,13 @@ def edit_service(
 ) -> ServiceInfo:
     """Change what is given; existing requests keep their own due date and checklist."""
     require(actor, Role.ADMIN)
-    changes: dict = {}
-    if code is not None:
-        changes["code"] = _check_code(code)
-    if name is not None:
-        changes["name"] = _check_name(name)
-    if prefix is not None:
-        changes["prefix"] = _check_prefix(prefix)
-    if target_days is not None:
-        changes["target_days"] = _check_target(target_days)
-    if needs_kk is not None:
-        changes["needs_kk"] = bool(needs_kk)
-    if urgent_only is not None:
-        changes["urgent_only"] = bool(urgent_only)
+    changes = _given(
+        code=(code, _check_code), name=(name, _check_name), prefix=(prefix, _check_prefix),
+        target_days=(target_days, _check_target), needs_kk=(needs_kk, bool), urgent_only=(urgent_only, bool),
+    )
     with database.atomic():
         row = _find_service(service)
-        changes = {k: v for k, v in changes.items() if getattr(row, k) != v}
+        changes = _changed(row, changes)
         if not changes:
             return _service_info(row)
         _refuse_taken(changes.get("code"), changes.get("prefix"), row.id)
@@ -362,17 +334,11 @@ def edit_requirement(
 ) -> RequirementInfo:
     """Change a line's text, whether it is mandatory, its kind, or move it to `position`."""
     require(actor, Role.ADMIN)
-    changes: dict = {}
-    if text is not None:
-        changes["text"] = _check_requirement_text(text)
-    if mandatory is not None:
-        changes["mandatory"] = bool(mandatory)
-    if kind is not None:
-        changes["kind"] = _check_kind(kind)
+    changes = _given(text=(text, _check_requirement_text), mandatory=(mandatory, bool), kind=(kind, _check_kind))
     with database.atomic():
         row = _get_requirement(requirement_id)
         service = Service.get_by_id(row.service_id)
-        changes = {k: v for k, v in changes.items() if getattr(row, k) != v}
+        changes = _changed(row, changes)
         if changes:
             ServiceRequirement.update(**changes).where(ServiceRequirement.id == row.id).execute()
         moved = False
@@ -413,182 +379,3 @@ def reorder_requirements(actor: Actor, service: int | str, requirement_ids: list
             _renumber(wanted)
             audit.record(actor, "persyaratan_diurutkan", "service", row.id, f"{row.code}: {wanted}")
         return _service_info(row)
-
-
-# --- desa / kelurahan -----------------------------------------------------------------------
-
-
-def list_desa(include_inactive: bool = False) -> list[DesaInfo]:
-    query = Desa.select().order_by(Desa.name)
-    if not include_inactive:
-        query = query.where(Desa.active == True)  # noqa: E712
-    return [DesaInfo(d.id, d.name, d.kind, bool(d.active)) for d in query]
-
-
-def _check_desa_name(value: object) -> str:
-    name = clean_text(value, NAME_MAX)
-    if not name:
-        raise InvalidInput(_("Nama desa/kelurahan wajib diisi."))
-    return name
-
-
-def _refuse_desa_taken(name: str, exclude_id: int | None) -> None:
-    query = Desa.select().where(fn.LOWER(Desa.name) == name.lower())
-    if exclude_id is not None:
-        query = query.where(Desa.id != exclude_id)
-    if query.exists():
-        raise Refused(_("Desa/kelurahan {name} sudah ada.").format(name=name))
-
-
-def _get_desa(desa_id: int) -> Desa:
-    row = Desa.get_or_none(Desa.id == desa_id)
-    if row is None:
-        raise NotFound(_("Desa/kelurahan itu tidak ada."))
-    return row
-
-
-def add_desa(actor: Actor, name: str, kind: str = "desa") -> DesaInfo:
-    require(actor, Role.ADMIN)
-    name = _check_desa_name(name)
-    kind = str(kind or "").strip().lower()
-    if kind not in DESA_KINDS:
-        raise InvalidInput(_("Jenis wilayah harus desa atau kelurahan."))
-    with database.atomic():
-        _refuse_desa_taken(name, None)
-        row = Desa.create(name=name, kind=kind)
-        audit.record(actor, "desa_ditambah", "desa", row.id, f"{kind} {name}")
-        return DesaInfo(row.id, row.name, row.kind, True)
-
-
-def rename_desa(actor: Actor, desa_id: int, name: str) -> DesaInfo:
-    """Rename a desa; requests keep the name they were taken with."""
-    require(actor, Role.ADMIN)
-    name = _check_desa_name(name)
-    with database.atomic():
-        row = _get_desa(desa_id)
-        if row.name != name:
-            _refuse_desa_taken(name, row.id)
-            Desa.update(name=name).where(Desa.id == row.id).execute()
-            audit.record(actor, "desa_diubah", "desa", row.id, f"{row.name} -> {name}")
-        return DesaInfo(row.id, name, row.kind, bool(row.active))
-
-
-def set_desa_active(actor: Actor, desa_id: int, active: bool) -> DesaInfo:
-    """Take a desa off the intake list (after a merger, say) or put it back."""
-    require(actor, Role.ADMIN)
-    with database.atomic():
-        row = _get_desa(desa_id)
-        if bool(row.active) != bool(active):
-            Desa.update(active=bool(active)).where(Desa.id == row.id).execute()
-            audit.record(actor, "desa_diaktifkan" if active else "desa_dinonaktifkan", "desa", row.id, row.name)
-        return DesaInfo(row.id, row.name, row.kind, bool(active))
-
-
-def deactivate_desa(actor: Actor, desa_id: int) -> DesaInfo:
-    return set_desa_active(actor, desa_id, False)
-
-
-def active_desa_name(value: object) -> str:
-    """The canonical name of an active desa matching `value` (case-insensitive), or InvalidInput."""
-    name = clean_text(value, NAME_MAX)
-    row = Desa.get_or_none((fn.LOWER(Desa.name) == name.lower()) & (Desa.active == True))  # noqa: E712
-    if row is None:
-        raise InvalidInput(_("Desa/kelurahan {name} tidak ada dalam daftar kecamatan ini.").format(name=name))
-    return row.name
-
-
-# --- holidays -------------------------------------------------------------------------------
-
-
-def list_holidays(year: int | None = None) -> list[HolidayInfo]:
-    query = Holiday.select().order_by(Holiday.day)
-    if year is not None:
-        query = query.where((Holiday.day >= date(year, 1, 1)) & (Holiday.day <= date(year, 12, 31)))
-    return [HolidayInfo(h.day, h.name) for h in query]
-
-
-def add_holiday(actor: Actor, day: date, name: str = "") -> HolidayInfo:
-    """A day the office is closed; working-day targets of requests taken from now on skip it."""
-    require(actor, Role.ADMIN)
-    if not isinstance(day, date):
-        raise InvalidInput(_("Tanggal libur tidak valid."))
-    name = clean_text(name, NAME_MAX)
-    with database.atomic():
-        if Holiday.get_or_none(Holiday.day == day) is not None:
-            raise Refused(_("Tanggal {day} sudah tercatat sebagai hari libur.").format(day=day.strftime("%d-%m-%Y")))
-        Holiday.create(day=day, name=name)
-        audit.record(actor, "libur_ditambah", "holiday", None, f"{day.isoformat()} {name}")
-    return HolidayInfo(day, name)
-
-
-def remove_holiday(actor: Actor, day: date) -> None:
-    require(actor, Role.ADMIN)
-    with database.atomic():
-        row = Holiday.get_or_none(Holiday.day == day)
-        if row is None:
-            raise NotFound(_("Tanggal {day} bukan hari libur yang tercatat.").format(day=day.strftime("%d-%m-%Y")))
-        Holiday.delete().where(Holiday.day == day).execute()
-        audit.record(actor, "libur_dihapus", "holiday", None, f"{day.isoformat()} {row.name}")
-
-
-# --- message templates ----------------------------------------------------------------------
-
-
-def _template_key(kind: str) -> str:
-    if kind not in TEMPLATE_KINDS:
-        raise InvalidInput(_("Jenis templat harus missing, ready atau sent."))
-    return f"template.{kind}"
-
-
-def check_template(kind: str, text: object) -> str:
-    """Clean a template and make sure it only uses the known placeholders, written plainly."""
-    _template_key(kind)
-    text = clean_text(text, TEMPLATE_MAX, multiline=True)
-    if not text:
-        raise InvalidInput(_("Templat pesan tidak boleh kosong."))
-    known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError:
-        raise InvalidInput(_("Kurung kurawal dalam templat tidak berpasangan; tulis {{ atau }} untuk kurung biasa.")) from None
-    used = set()
-    for _literal, field, spec, conversion in parsed:
-        if field is None:
-            continue
-        # Only bare names: "{nama!r}", "{nama:>20}" or "{nama.upper}" are refused, and so is "{}".
-        if field not in PLACEHOLDERS or spec or conversion:
-            shown = "{" + field + (("!" + conversion) if conversion else "") + ((":" + spec) if spec else "") + "}"
-            raise InvalidInput(_("Isian {field} tidak dikenal; yang boleh dipakai: {known}.").format(field=shown, known=known))
-        used.add(field)
-    for needed in REQUIRED_PLACEHOLDERS.get(kind, ()):
-        if needed not in used:
-            raise InvalidInput(_("Templat ini harus memuat {{{name}}} ({what}).").format(name=needed, what=PLACEHOLDERS[needed]))
-    return text
-
-
-def get_template(kind: str) -> str:
-    """The office's template for `kind` (missing | ready | sent), or the built-in one."""
-    key = _template_key(kind)
-    row = Setting.get_or_none(Setting.key == key)
-    if row is not None and row.value:
-        return row.value
-    from tui_kecamatan.db.seed import TEMPLATES
-
-    return TEMPLATES[key]
-
-
-def set_template(actor: Actor, kind: str, text: str) -> str:
-    require(actor, Role.ADMIN)
-    key = _template_key(kind)
-    text = check_template(kind, text)
-    with database.atomic():
-        Setting.insert(key=key, value=text).on_conflict(conflict_target=[Setting.key], update={Setting.value: text}).execute()
-        audit.record(actor, "templat_diubah", "setting", None, key)
-    return text
-
-
-def reset_template(actor: Actor, kind: str) -> str:
-    """Go back to the built-in text."""
-    from tui_kecamatan.db.seed import TEMPLATES
-
-    return set_template(actor, kind, TEMPLATES[_template_key(kind)])

@@ -175,25 +175,42 @@ def run_in_connection(db: SqliteDatabase, work: Callable[..., T], *args: Any, **
     return result
 
 
-def watch_data_version(path: str, changed: Callable[[], None], stop: threading.Event, interval: float) -> None:
-    """Call `changed()` whenever PRAGMA data_version moves, until `stop` is set.
+class DataVersionWatcher:
+    """Calls `changed()` whenever PRAGMA data_version moves, from a daemon thread of its own.
 
-    Runs in a thread of its own, on a connection of its own: data_version changes whenever
-    another connection commits, whichever process that connection belongs to.
+    It polls on a connection of its own: data_version changes whenever another connection
+    commits, whichever process that connection belongs to. `changed` must be safe to call from
+    another thread (Textual's `post_message` is).
     """
-    if not path or path == ":memory:":
-        return
-    connection = sqlite3.connect(path, timeout=2, check_same_thread=False)
-    try:
-        last = None
-        while not stop.is_set():
-            try:
-                version = connection.execute("PRAGMA data_version").fetchone()[0]
-            except sqlite3.Error:
-                version = last  # busy or briefly unavailable: try again next round
-            if last is not None and version != last:
-                changed()
-            last = version
-            stop.wait(interval)
-    finally:
-        connection.close()
+
+    def __init__(self, path: str, changed: Callable[[], None], *, interval: float) -> None:
+        self.path = path
+        self.changed = changed
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if not self.path or self.path == ":memory:":
+            return
+        self._thread = threading.Thread(target=self._run, name="data-version", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self.path, timeout=2, check_same_thread=False)
+        try:
+            last = None
+            while not self._stop.is_set():
+                try:
+                    version = connection.execute("PRAGMA data_version").fetchone()[0]
+                except sqlite3.Error:
+                    version = last  # busy or briefly unavailable: try again next round
+                if last is not None and version != last:
+                    self.changed()
+                last = version
+                self._stop.wait(self.interval)
+        finally:
+            connection.close()

@@ -1,8 +1,8 @@
-"""The base classes of the app's screens: global keys, database work in thread workers, errors
+"""The base classes of the app's screens: global keys, database work through `self.db`, errors
 shown as one sentence, and refreshing when the database changed in any process.
 
-An office screen subclasses `OfficeScreen`, implements `refresh_data()` (start a `run_db` call
-and update its widgets in the callback), and gets the navigation keys, F1 help, the command
+An office screen subclasses `OfficeScreen`, implements `refresh_data()` (an `@work(exclusive=True)`
+async method that awaits `self.db(...)` and updates its widgets), and gets the navigation keys, F1 help, the command
 palette entries for its own bindings, and a refresh whenever another counter changes something.
 The keys show in a `KeyBar` at the bottom, added when the screen composes no footer of its own.
 Borders in a screen's stylesheet use `$frame` (round; square on the Linux console; ascii when
@@ -15,25 +15,18 @@ need: `SHOW_KEYS = False` (no key bar), `IDLE_LOCK = False` (no idle lock while 
 
 from __future__ import annotations
 
-import sqlite3
-from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, TypeVar
+from typing import ClassVar
 
-from peewee import DatabaseError, Model, Query
 from textual import events, on
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, get_current_worker
 
 from tui_kecamatan.core import accounts
 from tui_kecamatan.core.accounts import Role
-from tui_kecamatan.errors import AppError, DatabaseUnavailable
+from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.widgets.db_work import DatabaseWork
-
-T = TypeVar("T")
-
 
 class DataChanged(Message):
     """The database changed, in this process or another; screens refresh what they show."""
@@ -41,29 +34,6 @@ class DataChanged(Message):
     def __init__(self, generation: int) -> None:
         super().__init__()
         self.generation = generation
-
-
-@dataclass
-class _Outcome:
-    callback: Callable[[Any], None] | None
-    result: Any = None
-    error: AppError | None = None
-    on_error: Callable[[AppError], None] | None = None
-
-
-class _DbDone(Message):
-    """A database worker finished; carries its plain result back to the event loop."""
-
-    def __init__(self, outcome: _Outcome) -> None:
-        super().__init__()
-        self.outcome = outcome
-
-
-def _ensure_plain(result: object) -> None:
-    """Refuse lazy peewee objects: they would query the database from the event loop later."""
-    sample = result[0] if isinstance(result, (list, tuple)) and result else result
-    if isinstance(sample, (Query, Model)):
-        raise TypeError("run_db work must return plain data (dataclasses, tuples), not peewee objects")
 
 
 class AppScreen(DatabaseWork, Screen, inherit_bindings=False):
@@ -106,57 +76,6 @@ class AppScreen(DatabaseWork, Screen, inherit_bindings=False):
     def allow_palette(self) -> bool:
         """Whether Ctrl+P opens the command palette while this screen is on top."""
         return True
-
-    # --- database work ---------------------------------------------------------------------
-
-    def run_db(
-        self,
-        work: Callable[..., T],
-        *args: Any,
-        then: Callable[[T], None] | None = None,
-        failed: Callable[[AppError], None] | None = None,
-        group: str = "db",
-        exclusive: bool = False,
-        **kwargs: Any,
-    ) -> Worker:
-        """Run `work(*args, **kwargs)` in a thread worker inside `db.connection_context()`.
-
-        `work` returns plain data; `then(result)` runs on the event loop afterwards. An AppError
-        goes to `failed(exc)`, or is shown as a notification; SQLite failures become one
-        sentence too. Nothing is delivered once the screen is gone or the worker was replaced
-        (`exclusive=True` keeps only the newest call of a group, e.g. for refreshes).
-        """
-        database = self.app.database
-
-        def job() -> None:
-            worker = get_current_worker()
-            outcome = _Outcome(then, on_error=failed)
-            try:
-                with database.connection_context():
-                    outcome.result = work(*args, **kwargs)
-                _ensure_plain(outcome.result)
-            except AppError as exc:
-                outcome.error = exc
-            except (DatabaseError, sqlite3.Error) as exc:
-                from tui_kecamatan.db.connection import explain
-
-                outcome.error = DatabaseUnavailable(explain(exc, database.database))
-            if not worker.is_cancelled:
-                self.post_message(_DbDone(outcome))
-
-        return self.run_worker(job, thread=True, group=group, exclusive=exclusive)
-
-    @on(_DbDone)
-    def _deliver(self, message: _DbDone) -> None:
-        message.stop()
-        outcome = message.outcome
-        if outcome.error is not None:
-            if outcome.on_error is not None:
-                outcome.on_error(outcome.error)
-            else:
-                self.show_error(outcome.error)
-        elif outcome.callback is not None:
-            outcome.callback(outcome.result)
 
     # --- refreshing ------------------------------------------------------------------------
 

@@ -86,7 +86,8 @@ def block_size(text: str, scale: int) -> tuple[int, int]:
 
 class BlockText(Widget):
     """Text in the large dot font, each dot `scale` cells wide; `fit_scales` picks the scale that
-    fits a panel (the board falls back to Textual's Digits when dots of two cells do not fit)."""
+    fits a panel (the board uses dots of one cell at 80x24, and one line of plain text only when
+    even those do not fit; Textual's Digits are not used: they have no G to Z)."""
 
     DEFAULT_CSS = """
     BlockText {

@@ -47,7 +47,7 @@ class DatabaseWork:
 
     def run_worker(self, work, *args: Any, thread: bool = False, **kwargs: Any):
         if thread:
-            return super().run_worker(work, *args, thread=True, **kwargs)
+            raise TypeError("screens run database work as async workers awaiting self.db()")
         group = kwargs.get("group", args[1] if len(args) > 1 else "default")
         return super().run_worker(self._guarded(work, group), *args, **kwargs)
 

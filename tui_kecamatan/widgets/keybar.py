@@ -8,6 +8,8 @@ from textual.geometry import Size
 from textual.screen import Screen
 from textual.widget import Widget
 
+from tui_kecamatan.widgets.format import pack_lines
+
 GAP = 2
 
 
@@ -54,16 +56,7 @@ class KeyBar(Widget):
         return item if enabled else item.stylize("dim")
 
     def _lines(self, width: int) -> list[Content]:
-        lines: list[Content] = []
-        line = Content("")
-        for item in self._items():
-            if line.cell_length and line.cell_length + GAP + item.cell_length > width:
-                lines.append(line)
-                line = Content("")
-            line = line + " " * GAP + item if line.cell_length else item
-        if line.cell_length or not lines:
-            lines.append(line)
-        return lines
+        return pack_lines(self._items(), width, GAP)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._lines(width))

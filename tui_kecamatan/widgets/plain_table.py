@@ -1,4 +1,5 @@
-"""A small read-only table drawn as text: fixed columns, one flexible column, no cursor."""
+"""A small read-only table drawn as text: fixed columns, one flexible column, no cursor; and the
+columns and cell fitting it shares with `widgets.row_table.RowTable` (the same, with a row cursor)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,26 @@ class Column:
     header: str
     width: int | None = None  # None: this column takes the width the others leave
     align: str = "left"  # left | right
+
+
+def column_widths(columns: Sequence[Column], room: int, minimum: int = 0) -> list[int]:
+    """The columns' widths in `room` cells: fixed widths as given, the flexible columns sharing
+    what is left equally (at least `minimum` each)."""
+    fixed = sum(c.width or 0 for c in columns)
+    flexible = [c for c in columns if c.width is None]
+    share = max(minimum, (room - fixed) // len(flexible)) if flexible else 0
+    return [c.width if c.width is not None else share for c in columns]
+
+
+def fit_cell(cell: Cell, width: int, align: str = "left", pad: bool = True) -> Content:
+    """A cell shown literally (a `str` becomes `Content`), cut with an ellipsis at `width`, and
+    padded to it on the side `align` leaves free when `pad`."""
+    content = cell if isinstance(cell, Content) else Content(str(cell))
+    content = content.truncate(max(0, width), ellipsis=True)
+    if not pad:
+        return content
+    spare = max(0, width - content.cell_length)
+    return content.pad_left(spare) if align == "right" else content.pad_right(spare)
 
 
 class PlainTable(Widget):
@@ -54,20 +75,12 @@ class PlainTable(Widget):
         self.refresh(layout=True)
 
     def _widths(self, width: int) -> list[int]:
-        gaps = len(self.columns) - 1
         fixed = sum(c.width or 0 for c in self.columns)
-        flexible = [c for c in self.columns if c.width is None]
-        spare = max(0, width - fixed - gaps)
-        share = spare // len(flexible) if flexible else 0
-        return [c.width if c.width is not None else share for c in self.columns]
+        gaps = len(self.columns) - 1
+        return column_widths(self.columns, max(fixed, width - gaps))
 
     def _line(self, cells: Sequence[Cell], widths: list[int], style: str | VisualStyle = "") -> Content:
-        parts: list[Content] = []
-        for column, width, cell in zip(self.columns, widths, cells):
-            content = cell if isinstance(cell, Content) else Content(str(cell))
-            content = content.truncate(width, ellipsis=True)
-            pad = max(0, width - content.cell_length)
-            parts.append(content.pad_left(pad) if column.align == "right" else content.pad_right(pad))
+        parts = [fit_cell(cell, width, column.align) for column, width, cell in zip(self.columns, widths, cells)]
         line = Content(" ").join(parts)
         return line.stylize(style) if style else line
 

@@ -16,10 +16,12 @@ from tui_kecamatan.widgets.form import FormMessage
 
 
 class TextPrompt(Dialog[str | None]):
-    """Ask for a reason (or a note); Enter or "Simpan" answers the cleaned text, Esc answers None.
+    """Ask for one line of text (a reason, a note, a file name); Enter or "Simpan" answers the
+    cleaned text, Esc answers None.
 
-    With `required=True` an empty answer is refused on the spot with a sentence, so the caller
-    only ever receives text it can pass to core (which checks it again).
+    With `required=True` an empty answer is refused on the spot with the sentence `empty` (by
+    default one asking for the reason), so the caller only ever receives text it can pass to core
+    (which checks it again).
 
         reason = await self.app.push_screen_wait(TextPrompt(_("Alasan pembatalan")))
     """
@@ -28,14 +30,14 @@ class TextPrompt(Dialog[str | None]):
     TextPrompt > DialogBox {
         width: 70;
     }
-    TextPrompt #reason-question {
+    TextPrompt #prompt-question {
         margin: 1 0 0 0;
     }
-    TextPrompt #reason-input {
+    TextPrompt #prompt-input {
         margin: 1 0 0 0;
         width: 1fr;
     }
-    TextPrompt #reason-message {
+    TextPrompt #prompt-message {
         margin: 0 0 1 0;
     }
     """
@@ -49,6 +51,7 @@ class TextPrompt(Dialog[str | None]):
         required: bool = True,
         max_length: int = REASON_MAX,
         placeholder: str = "",
+        empty: str | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -57,15 +60,16 @@ class TextPrompt(Dialog[str | None]):
         self.required = required
         self.max_length = max_length
         self.placeholder = placeholder
+        self.empty = empty
 
     def compose(self) -> ComposeResult:
         with DialogBox() as box:
             box.border_title = self.title_text
             if self.question:
-                yield Static(self.question, id="reason-question", markup=False)
-            yield Input(self.value, id="reason-input", max_length=self.max_length, placeholder=self.placeholder,
+                yield Static(self.question, id="prompt-question", markup=False)
+            yield Input(self.value, id="prompt-input", max_length=self.max_length, placeholder=self.placeholder,
                         compact=True)
-            yield FormMessage(id="reason-message")
+            yield FormMessage(id="prompt-message")
             with DialogButtons():
                 yield Button(Content(_("Simpan (enter)")), id="ok", variant="primary", compact=True)
                 yield Button(Content(_("Batal (esc)")), id="cancel", compact=True)
@@ -88,7 +92,7 @@ class TextPrompt(Dialog[str | None]):
     def _answer(self) -> None:
         text = clean_text(self.query_one(Input).value, self.max_length)
         if self.required and not text:
-            self.query_one(FormMessage).show(_("Isi alasannya terlebih dahulu."), "error")
+            self.query_one(FormMessage).show(self.empty or _("Isi alasannya terlebih dahulu."), "error")
             self.query_one(Input).focus()
             return
         self.dismiss(text)

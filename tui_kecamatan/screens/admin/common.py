@@ -1,121 +1,193 @@
-"""Pieces the admin sections share: a table of fixed-width columns filled from plain rows, and the
-base of a section that loads through the screen's database worker."""
+"""The base of the admin screen's sections: loading through `self.db` in a worker, the section's
+main table of rows, and the state of its keys worked out in one place."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Hashable, Sequence, Union
+from typing import Any, Callable, ClassVar, Hashable, Sequence
 
+from textual import on, work
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import DataTable
 
 from tui_kecamatan.core.accounts import Actor
-from tui_kecamatan.errors import AppError
-
-Cell = Union[str, Content]
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    width: int | None = None  # None: the column takes what the others leave
+from tui_kecamatan.i18n import _
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.widgets.db_work import DatabaseWork
+from tui_kecamatan.widgets.dialog import Dialog
+from tui_kecamatan.widgets.row_table import Cell, RowTable
 
 
-class RowTable(DataTable):
-    """A row-cursor table with fixed columns and one flexible column, filled from plain rows.
+class AdminPane(DatabaseWork, Vertical):
+    """One section of the admin screen.
 
-    Cells are shown literally (`str` becomes `Content`); each column keeps a one-space gap, and
-    long text ends in an ellipsis instead of widening the table past the terminal.
+    A section implements `fetch()`, run in a thread through `self.db` (core calls only, plain
+    data back), and `show(data)`, usually with `show_rows`; `reload()` runs both as the
+    section's refresh worker. A change is an action
+    decorated `@work(group="change")`: the changes of a section run one after another, in the
+    order they were asked for, each seeing the rows the one before it left (`done()` reloads
+    before the next starts). Core checks the role again and writes the audit record; its refusal
+    is shown as its sentence by the worker.
+
+    The usual changes have one helper each: `open_form` (a form dialog that saves through
+    core), `confirm` (a yes/no question, "no" focused) and the pair `action_deactivate` /
+    `action_activate` for a section whose rows are taken out of use (`SET_ACTIVE`).
+
+    Keys: `ROW_ACTIONS` act on the highlighted row (greyed out while there is none); each of
+    `TOGGLES` is a pair of actions of which one applies to a row, e.g. take it out of use and
+    put it back: (first, second, whether the second applies); only the one that applies is
+    shown, and the first is greyed out while no row is highlighted. Anything else is decided by
+    `key_state`.
     """
 
-    DEFAULT_CSS = """
-    RowTable {
-        scrollbar-size-vertical: 1;
-    }
-    """
+    ORDERED_GROUPS = frozenset({"change"})
 
-    def __init__(self, columns: Sequence[Column], *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True, cell_padding=0)
-        self.spec = tuple(columns)
-        self.rows_shown: list[tuple[Hashable, tuple[Cell, ...]]] = []
-        self._built_width = -1
+    TABLE: ClassVar[str] = ""
+    """The id of the section's main RowTable, whose highlighted row `selected()` answers."""
+    ROW_ACTIONS: ClassVar[frozenset[str]] = frozenset()
+    TOGGLES: ClassVar[tuple[tuple[str, str, Callable[[Any], bool]], ...]] = ()
+    SET_ACTIVE: ClassVar[Callable[..., Any] | None] = None
+    """Core's `set_..._active(actor, key, active)` behind "deactivate" and "activate"."""
 
-    def _widths(self) -> list[int]:
-        width = self.size.width or 78
-        fixed = sum(c.width or 0 for c in self.spec)
-        flexible = [c for c in self.spec if c.width is None]
-        share = max(8, (width - 1 - fixed) // len(flexible)) if flexible else 0
-        return [c.width if c.width is not None else share for c in self.spec]
+    @staticmethod
+    def active_state(active: bool) -> Content:
+        """A row's state in a Status column: in use, or dimmed when taken out of use."""
+        return Content(_("aktif")) if active else Content.styled(_("nonaktif"), "dim")
 
-    def _build(self) -> None:
-        self._built_width = self.size.width
-        self.clear(columns=True)
-        for column, width in zip(self.spec, self._widths()):
-            header = Content.styled(column.header, "bold").truncate(width - 1, ellipsis=True)
-            self.add_column(header, width=width, key=column.key)
+    @staticmethod
+    def inactive(row: Any) -> bool:
+        """A row taken out of use: the second of the pair "Nonaktifkan" / "Aktifkan kembali"."""
+        return not row.active
 
-    def set_rows(self, rows: Sequence[tuple[Hashable, Sequence[Cell]]]) -> None:
-        """Show `rows` as (key, cells); the cursor stays on the same key when it is still there."""
-        keep = self.current_key()
-        self.rows_shown = [(key, tuple(cells)) for key, cells in rows]
-        if self._built_width != self.size.width or not self.columns:
-            self._build()
-        else:
-            self.clear()
-        widths = self._widths()
-        for key, cells in self.rows_shown:
-            shown = []
-            for cell, width in zip(cells, widths):
-                content = cell if isinstance(cell, Content) else Content(str(cell))
-                shown.append(content.truncate(width - 1, ellipsis=True))
-            self.add_row(*shown, key=str(key))
-        keys = [str(key) for key, _cells in self.rows_shown]
-        if keep is not None and str(keep) in keys:
-            self.move_cursor(row=keys.index(str(keep)), animate=False)
-
-    def on_resize(self) -> None:
-        if self.size.width != self._built_width and self.rows_shown:
-            self.set_rows(self.rows_shown)
-
-    def current_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return key.value if key is not None else None
-
-    def move_to_key(self, key: Hashable) -> None:
-        keys = [str(k) for k, _cells in self.rows_shown]
-        if str(key) in keys:
-            self.move_cursor(row=keys.index(str(key)), animate=False)
-
-
-class AdminPane(Vertical):
-    """One section of the admin screen. `reload()` loads its rows; changes go through core in
-    the screen's database worker, and core's refusal is shown as its sentence."""
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[Any] | None = None  # None until loaded
+        self.pending: Hashable | None = None  # the key to put the cursor on once the rows are shown
 
     @property
     def actor(self) -> Actor | None:
         return self.app.actor
 
-    def reload(self) -> None:
-        """Load the section's rows; subclasses implement it."""
+    # --- loading ---------------------------------------------------------------------------
 
-    def run_db(self, work: Callable[..., Any], *args: Any, then: Callable[[Any], None] | None = None,
-               **kwargs: Any) -> None:
-        self.screen.run_db(work, *args, then=then, **kwargs)
+    def fetch(self) -> Any:
+        """The section's plain data from core; runs in a thread (through `self.db`)."""
+        raise TypeError(f"{type(self).__name__} must define fetch()")
 
-    def show_error(self, exc: AppError | str) -> None:
-        self.notify(str(exc), severity="error", markup=False, timeout=8)
+    def show(self, data: Any) -> None:
+        """Show what `fetch` returned; every section defines it."""
+        raise TypeError(f"{type(self).__name__} must define show()")
 
-    def done(self, message: str) -> None:
+    @property
+    def taken_down(self) -> bool:
+        """The section is being removed (logging out, quitting): Textual marks the whole tree as
+        pruning and unmounts the children first, so what a worker brings back from the database
+        now has nowhere to go."""
+        return not self.is_attached or self._pruning
+
+    async def load(self) -> None:
+        data = await self.db(self.fetch)
+        if not self.taken_down:
+            self.show(data)
+
+    @work(exclusive=True, group="load")
+    async def reload(self) -> None:
+        await self.load()
+
+    async def done(self, message: str) -> None:
         """A change was saved: say so and show the rows as they are now."""
         self.notify(message, markup=False)
-        self.reload()
+        await self.load()
+
+    async def open_form(self, form: Dialog[Any], saved: Callable[[Any], str], *, keep: bool = True) -> Any | None:
+        """Open `form` and wait; once core saved it, say `saved(result)` and show the rows with
+        the cursor on the saved one (`keep`). None when the operator backed out."""
+        result = await self.app.push_screen_wait(form)
+        if result is not None:
+            if keep:
+                self.pending = self.row_key(result)
+            await self.done(saved(result))
+        return result
+
+    async def confirm(self, question: str, title: str | None = None) -> bool:
+        """Ask before a change that takes something away; "no" has the focus."""
+        return bool(await self.app.push_screen_wait(ConfirmScreen(question, title=title, default=False)))
+
+    # --- taking rows out of use --------------------------------------------------------------
+
+    def deactivate_question(self, row: Any) -> tuple[str, str | None]:
+        """The question (and its title) asked before taking `row` out of use."""
+        raise TypeError(f"{type(self).__name__} must define deactivate_question()")
+
+    def activity_changed(self, row: Any, word: str) -> str:
+        """The sentence once `row` (as core returned it) was taken out of use or put back."""
+        raise TypeError(f"{type(self).__name__} must define activity_changed()")
+
+    @work(group="change")
+    async def action_deactivate(self) -> None:
+        row = self.selected()
+        if row is not None and await self.confirm(*self.deactivate_question(row)):
+            await self._set_active(row, False)
+
+    @work(group="change")
+    async def action_activate(self) -> None:
+        row = self.selected()
+        if row is not None:
+            await self._set_active(row, True)
+
+    async def _set_active(self, row: Any, active: bool) -> None:
+        word = _("diaktifkan kembali") if active else _("dinonaktifkan")
+        changed = await self.db(type(self).SET_ACTIVE, self.actor, self.row_key(row), active)
+        await self.done(self.activity_changed(changed, word))
+
+    # --- the section's table ---------------------------------------------------------------
+
+    def table(self) -> RowTable:
+        return self.query_one(f"#{self.TABLE}", RowTable)
 
     def focus_table(self) -> None:
         """Put the focus on the section's main table (when the section's tab is opened)."""
+        self.table().focus()
+
+    def row_key(self, row: Any) -> Hashable:
+        return row.id
+
+    def show_rows(self, rows: Sequence[Any], cells: Callable[[Any], Sequence[Cell]]) -> None:
+        """Show `rows` in the main table, one line of `cells(row)` each; the cursor goes to the
+        pending row, if any, and the keys follow."""
+        self.rows = list(rows)
+        table = self.table()
+        table.set_rows([(self.row_key(row), cells(row)) for row in self.rows])
+        if self.pending is not None:
+            table.move_to_key(self.pending)
+            self.pending = None
+        self.screen.refresh_bindings()
+
+    def selected(self) -> Any | None:
+        """The row under the main table's cursor."""
+        if not self.TABLE or not self.rows:
+            return None
+        key = self.table().current_key()
+        return next((row for row in self.rows if str(self.row_key(row)) == key), None)
+
+    @on(DataTable.RowHighlighted)
+    def _row_highlighted(self) -> None:
+        self.screen.refresh_bindings()
+
+    # --- keys ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        row = self.selected()
+        if action in self.ROW_ACTIONS:
+            return True if row is not None else None
+        for first, second, second_applies in self.TOGGLES:
+            if action in (first, second):
+                if row is None:
+                    return None if action == first else False
+                return second_applies(row) == (action == second)
+        return self.key_state(action, row, parameters)
+
+    def key_state(self, action: str, row: Any | None, parameters: tuple[object, ...]) -> bool | None:
+        """The state of a key not covered by `ROW_ACTIONS` and `TOGGLES`: True works, None shows it
+        greyed out, False leaves it out."""
+        return True

@@ -5,42 +5,41 @@ costs one correction, not a retyped form."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable, Generic, TypeVar
 
-from peewee import DatabaseError
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from tui_kecamatan.core import accounts, counters, office, services
+from tui_kecamatan.core.desa import DesaInfo
 from tui_kecamatan.core.text import clean_text
-from tui_kecamatan.errors import AppError, DatabaseUnavailable, InvalidInput
+from tui_kecamatan.errors import AppError, InvalidInput
 from tui_kecamatan.i18n import _
-from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
-from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, first_failure
+from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
+from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, first_failure, parse_day
+from tui_kecamatan.widgets.password import PasswordEntry
 
 T = TypeVar("T")
 
 
-class FormDialog(ModalScreen[T], Generic[T]):
-    """A titled form; Ctrl+S (or Enter in its last field) saves by calling `submit(values)` in a
-    worker, and the dialog answers core's result. Esc answers None.
+class FormDialog(Dialog[T], Generic[T]):
+    """A titled form; Ctrl+S (or Enter in its last field) saves by calling `submit(values)`
+    through `self.db` in a worker, and the dialog answers core's result. Esc answers None.
 
-    Subclasses yield their fields in `fields()` and read them in `values()`.
+    Subclasses yield their fields in `fields()` and read them in `values()`. While a save runs
+    the form is busy: Ctrl+S is greyed out and another press does nothing, and saves run in the
+    ordered group "save", so a form is never saved twice at once.
     """
 
     DEFAULT_CSS = """
-    FormDialog {
-        align: center middle;
-    }
     FormDialog > DialogBox {
         width: 72;
         padding: 1 1 0 1;
@@ -77,16 +76,15 @@ class FormDialog(ModalScreen[T], Generic[T]):
     }
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", _("Simpan")),
-        Binding("escape", "cancel", _("Batal")),
-    ]
+    BINDINGS = [Binding("ctrl+s", "save", _("Simpan"))]
+    ORDERED_GROUPS = frozenset({"save"})
+
+    saving = reactive(False, bindings=True)
 
     def __init__(self, title: str, submit: Callable[[Any], T]) -> None:
         super().__init__()
         self.title_text = title
         self.submit = submit
-        self.saving = False
 
     def fields(self) -> ComposeResult:
         """The form's rows; every dialog defines its own."""
@@ -123,10 +121,12 @@ class FormDialog(ModalScreen[T], Generic[T]):
         if event.button.id == "form-save":
             self.action_save()
         else:
-            self.action_cancel()
+            self.action_back_out()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save" and self.saving:
+            return None
+        return True
 
     def action_save(self) -> None:
         if self.saving:
@@ -139,25 +139,18 @@ class FormDialog(ModalScreen[T], Generic[T]):
             return
         self.saving = True
         message.show(_("menyimpan..."), "busy")
-        self.run_worker(lambda: self._save_in_thread(values), thread=True, group="save", exclusive=True)
+        self.save(values)
 
-    def _save_in_thread(self, values: Any) -> None:
-        database = self.app.database
+    @work(group="save")
+    async def save(self, values: Any) -> None:
+        """Save through core; answer its result, or stay open with its sentence under the form."""
         try:
-            with database.connection_context():
-                result = self.submit(values)
+            result = await self.db(self.submit, values)
         except AppError as exc:
-            self.app.call_from_thread(self._refused, exc)
-        except (DatabaseError, sqlite3.Error) as exc:
-            from tui_kecamatan.db.connection import explain
-
-            self.app.call_from_thread(self._refused, DatabaseUnavailable(explain(exc, database.database)))
+            self.saving = False
+            self.query_one(FormMessage).show(str(exc), "error")
         else:
-            self.app.call_from_thread(self.dismiss, result)
-
-    def _refused(self, exc: AppError) -> None:
-        self.saving = False
-        self.query_one(FormMessage).show(str(exc), "error")
+            self.dismiss(result)
 
 
 # --- services ------------------------------------------------------------------------------------
@@ -264,7 +257,7 @@ class DesaForm(FormDialog):
 
     AUTO_FOCUS = "#desa-name"
 
-    def __init__(self, title: str, submit: Callable[[DesaValues], Any], desa: services.DesaInfo | None = None) -> None:
+    def __init__(self, title: str, submit: Callable[[DesaValues], Any], desa: DesaInfo | None = None) -> None:
         super().__init__(title, submit)
         self.desa = desa
 
@@ -300,8 +293,6 @@ class HolidayForm(FormDialog):
         yield FormRow(_("Keterangan"), Input(id="holiday-name", max_length=120, placeholder=_("mis. Hari Raya Idulfitri")))
 
     def values(self) -> HolidayValues:
-        from tui_kecamatan.screens.requests.search import parse_day
-
         text = self.query_one("#holiday-day", Input).value
         day = parse_day(text, _("libur"))
         if day is None:
@@ -492,13 +483,10 @@ class StaffValues:
     password: str
 
 
-def _repeated_password(form: FormDialog, first: str, second: str) -> str:
+def _new_password_entry(prefix: str, label: str | None = None) -> PasswordEntry:
     """The password typed twice, checked as core checks it (the hash is made by core)."""
-    password = form.query_one(first, Input).value
-    accounts.check_password(password)
-    if password != form.query_one(second, Input).value:
-        raise InvalidInput(_("Kedua kata sandi tidak sama."))
-    return password
+    return PasswordEntry(prefix, ask_name=False, new=True, label=label, own_message=False,
+                         placeholder=_("minimal {n} karakter").format(n=accounts.MIN_PASSWORD))
 
 
 class StaffForm(FormDialog):
@@ -530,9 +518,7 @@ class StaffForm(FormDialog):
                 for role, label in ROLE_CHOICES:
                     yield RadioButton(_(label), value=role is accounts.Role.OPERATOR, id=f"role-{role.value}",
                                       compact=True)
-        yield FormRow(_("Kata sandi"), Input(id="staff-password", password=True, max_length=256,
-                                             placeholder=_("minimal {n} karakter").format(n=accounts.MIN_PASSWORD)))
-        yield FormRow(_("Ulangi kata sandi"), Input(id="staff-password2", password=True, max_length=256))
+        yield _new_password_entry("staff")
         yield Static(_("Supervisor juga membuka rekap dan NIK lengkap; admin juga pengaturan; layar hanya untuk "
                        "papan antrian dan kiosk."), classes="form-note", markup=False)
 
@@ -540,7 +526,7 @@ class StaffForm(FormDialog):
         username = accounts.check_username(self.query_one("#staff-username", Input).value)
         pressed = self.query_one("#staff-role", RadioSet).pressed_button
         value = pressed.id.removeprefix("role-") if pressed is not None and pressed.id else "operator"
-        password = _repeated_password(self, "#staff-password", "#staff-password2")
+        password = self.query_one(PasswordEntry).new_password()
         return StaffValues(username, self.query_one("#staff-fullname", Input).value, accounts.Role(value), password)
 
 
@@ -550,11 +536,9 @@ class PasswordForm(FormDialog):
     AUTO_FOCUS = "#new-password"
 
     def fields(self) -> ComposeResult:
-        yield FormRow(_("Kata sandi baru"), Input(id="new-password", password=True, max_length=256,
-                                                  placeholder=_("minimal {n} karakter").format(n=accounts.MIN_PASSWORD)))
-        yield FormRow(_("Ulangi kata sandi"), Input(id="new-password2", password=True, max_length=256))
+        yield _new_password_entry("new", _("Kata sandi baru"))
         yield Static(_("Akun yang dikunci ikut dibuka. Beri tahu petugasnya kata sandi ini secara langsung."),
                      classes="form-note", markup=False)
 
     def values(self) -> str:
-        return _repeated_password(self, "#new-password", "#new-password2")
+        return self.query_one(PasswordEntry).new_password()

@@ -3,7 +3,7 @@ target, suspending and resuming them, and each service's requirement list."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -13,19 +13,19 @@ from tui_kecamatan.core import services
 from tui_kecamatan.core.services import RequirementInfo, ServiceInfo
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.admin.common import AdminPane, Column, RowTable
+from tui_kecamatan.screens.admin.common import AdminPane
 from tui_kecamatan.screens.admin.dialogs import RequirementForm, RequirementValues, ServiceForm, ServiceValues
+from tui_kecamatan.widgets.prompt import TextPrompt
+from tui_kecamatan.widgets.row_table import Column, RowTable
 
 SERVICE_ACTIONS = {"add_service", "edit_service", "suspend", "resume", "toggle_active"}
 REQUIREMENT_ACTIONS = {"add_requirement", "edit_requirement", "toggle_mandatory", "toggle_kind", "move", "remove"}
 
 
 def service_status(service: ServiceInfo) -> Content:
-    if not service.active:
-        return Content.styled(_("nonaktif"), "dim")
-    if service.suspended:
+    if service.active and service.suspended:
         return Content.styled(_("Ditunda"), "bold $warning")
-    return Content(_("aktif"))
+    return AdminPane.active_state(service.active)
 
 
 class ServicesPane(AdminPane):
@@ -44,62 +44,48 @@ class ServicesPane(AdminPane):
         Binding("delete,x", "remove", _("Hapus")),
     ]
 
+    TABLE = "services-table"
+    ROW_ACTIONS = frozenset({"edit_service", "toggle_active"})
+    TOGGLES = (("suspend", "resume", lambda service: service.suspended),)
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.services: list[ServiceInfo] = []
-        # Rows to put the cursor on once the reloaded lists are shown (after adding or moving).
-        self.pending_service: int | None = None
+        # The requirement to put the cursor on once the reloaded list is shown (after adding or moving).
         self.pending_requirement: int | None = None
 
     def compose(self) -> ComposeResult:
         yield RowTable([
-            Column("code", _("Kode"), 17),
-            Column("name", _("Nama layanan")),
-            Column("prefix", _("Awalan"), 7),
-            Column("target", _("Target"), 8),
-            Column("kk", _("KK"), 4),
-            Column("status", _("Status"), 9),
+            Column(_("Kode"), 17),
+            Column(_("Nama layanan")),
+            Column(_("Awalan"), 7),
+            Column(_("Target"), 8),
+            Column(_("KK"), 4),
+            Column(_("Status"), 9),
         ], id="services-table")
         yield Static("", id="service-note", markup=False)
         yield Static("", id="requirements-title", markup=False)
         yield RowTable([
-            Column("no", _("No"), 4),
-            Column("text", _("Persyaratan")),
-            Column("mandatory", _("Wajib"), 7),
-            Column("kind", _("Jenis"), 9),
+            Column(_("No"), 4),
+            Column(_("Persyaratan")),
+            Column(_("Wajib"), 7),
+            Column(_("Jenis"), 9),
         ], id="requirements-table")
-
-    def focus_table(self) -> None:
-        self.query_one("#services-table", RowTable).focus()
 
     # --- loading ---------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        self.run_db(services.list_services, True, then=self._show, group="admin-services", exclusive=True)
+    def fetch(self) -> list[ServiceInfo]:
+        return services.list_services(True)
 
-    def _show(self, rows: list[ServiceInfo]) -> None:
-        self.services = rows
-        table = self.query_one("#services-table", RowTable)
-        table.set_rows([
-            (service.id, (
-                service.code,
-                clean_text(service.name, 120),
-                service.prefix,
-                _("{n} hari").format(n=service.target_days),
-                _("ya") if service.needs_kk else "-",
-                service_status(service),
-            ))
-            for service in rows
-        ])
-        if self.pending_service is not None:
-            table.move_to_key(self.pending_service)
-            self.pending_service = None
+    def show(self, rows: list[ServiceInfo]) -> None:
+        self.show_rows(rows, lambda service: (
+            service.code,
+            clean_text(service.name, 120),
+            service.prefix,
+            _("{n} hari").format(n=service.target_days),
+            _("ya") if service.needs_kk else "-",
+            service_status(service),
+        ))
         self._show_requirements()
-        self.screen.refresh_bindings()
-
-    def selected(self) -> ServiceInfo | None:
-        key = self.query_one("#services-table", RowTable).current_key()
-        return next((s for s in self.services if str(s.id) == key), None)
 
     def selected_requirement(self) -> RequirementInfo | None:
         service = self.selected()
@@ -141,11 +127,6 @@ class ServicesPane(AdminPane):
     @on(DataTable.RowHighlighted, "#services-table")
     def _service_highlighted(self) -> None:
         self._show_requirements()
-        self.screen.refresh_bindings()
-
-    @on(DataTable.RowHighlighted, "#requirements-table")
-    def _requirement_highlighted(self) -> None:
-        self.screen.refresh_bindings()
 
     @on(DataTable.RowSelected, "#services-table")
     def _service_chosen(self, event: DataTable.RowSelected) -> None:
@@ -159,27 +140,21 @@ class ServicesPane(AdminPane):
         return focused is not None and focused.id == table_id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in SERVICE_ACTIONS:
-            if not self._in("services-table"):
-                return False
-            service = self.selected()
-            if action == "suspend":
-                return False if service is not None and service.suspended else (service is not None or None)
-            if action == "resume":
-                return bool(service is not None and service.suspended)
-            if action in ("edit_service", "toggle_active"):
-                return True if service is not None else None
-            return True
+        # Each list's keys show while that list has the focus.
+        if action in SERVICE_ACTIONS and not self._in("services-table"):
+            return False
+        if action in REQUIREMENT_ACTIONS and not self._in("requirements-table"):
+            return False
+        return super().check_action(action, parameters)
+
+    def key_state(self, action: str, service: ServiceInfo | None, parameters: tuple[object, ...]) -> bool | None:
         if action in REQUIREMENT_ACTIONS:
-            if not self._in("requirements-table"):
-                return False
-            if self.selected() is None:
+            if service is None:
                 return None
             requirement = self.selected_requirement()
             if action == "move":
                 if requirement is None:
                     return None
-                service = self.selected()
                 index = [r.id for r in service.requirements].index(requirement.id)
                 step = int(parameters[0]) if parameters else 1
                 return True if 0 <= index + step < len(service.requirements) else None
@@ -190,7 +165,8 @@ class ServicesPane(AdminPane):
 
     # --- services --------------------------------------------------------------------------
 
-    def action_add_service(self) -> None:
+    @work(group="change")
+    async def action_add_service(self) -> None:
         actor = self.actor
 
         def submit(v: ServiceValues) -> ServiceInfo:
@@ -200,9 +176,10 @@ class ServicesPane(AdminPane):
                 added = services.edit_service(actor, added.id, urgent_only=True)
             return added
 
-        self.app.push_screen(ServiceForm(_("Tambah layanan"), submit), callback=self._service_saved)
+        await self.open_form(ServiceForm(_("Tambah layanan"), submit), self._service_saved)
 
-    def action_edit_service(self) -> None:
+    @work(group="change")
+    async def action_edit_service(self) -> None:
         service = self.selected()
         if service is None:
             return
@@ -213,60 +190,52 @@ class ServicesPane(AdminPane):
                                          target_days=v.target_days, needs_kk=v.needs_kk, urgent_only=v.urgent_only)
 
         title = _("Ubah layanan {name}").format(name=clean_text(service.name, 60))
-        self.app.push_screen(ServiceForm(title, submit, service), callback=self._service_saved)
+        await self.open_form(ServiceForm(title, submit, service), self._service_saved)
 
-    def _service_saved(self, service: ServiceInfo | None) -> None:
-        if service is None:
-            return
-        self.pending_service = service.id
-        self.done(_("Layanan {name} disimpan.").format(name=service.name))
+    @staticmethod
+    def _service_saved(service: ServiceInfo) -> str:
+        return _("Layanan {name} disimpan.").format(name=service.name)
 
-    def action_suspend(self) -> None:
+    @work(group="change")
+    async def action_suspend(self) -> None:
         service = self.selected()
         if service is None:
             return
-        from tui_kecamatan.widgets.prompt import TextPrompt
-
         question = _("Nomor antrian dan permohonan baru untuk {name} akan ditolak dengan alasan ini.").format(
             name=clean_text(service.name, 80))
-        self.app.push_screen(
-            TextPrompt(_("Tunda layanan"), question, placeholder=_("mis. blangko KTP-el habis")),
-            callback=lambda reason: self._suspend(service, reason) if reason else None,
-        )
+        reason = await self.app.push_screen_wait(
+            TextPrompt(_("Tunda layanan"), question, placeholder=_("mis. blangko KTP-el habis")))
+        if reason:
+            changed = await self.db(services.suspend_service, self.actor, service.id, reason)
+            await self.done(_("Layanan {name} ditunda.").format(name=changed.name))
 
-    def _suspend(self, service: ServiceInfo, reason: str) -> None:
-        self.run_db(services.suspend_service, self.actor, service.id, reason,
-                    then=lambda s: self.done(_("Layanan {name} ditunda.").format(name=s.name)))
-
-    def action_resume(self) -> None:
+    @work(group="change")
+    async def action_resume(self) -> None:
         service = self.selected()
         if service is None:
             return
-        self.run_db(services.resume_service, self.actor, service.id,
-                    then=lambda s: self.done(_("Layanan {name} dilanjutkan.").format(name=s.name)))
+        changed = await self.db(services.resume_service, self.actor, service.id)
+        await self.done(_("Layanan {name} dilanjutkan.").format(name=changed.name))
 
-    def action_toggle_active(self) -> None:
+    @work(group="change")
+    async def action_toggle_active(self) -> None:
         service = self.selected()
         if service is None:
             return
         if service.active:
-            from tui_kecamatan.widgets.confirm import ConfirmScreen
-
             question = _("Nonaktifkan layanan {name}? Layanan tidak muncul lagi di antrian dan permohonan baru; "
                          "permohonan lama tetap ada.").format(name=clean_text(service.name, 80))
-            self.app.push_screen(ConfirmScreen(question, default=False),
-                                 callback=lambda yes: self._set_active(service, False) if yes else None)
-        else:
-            self._set_active(service, True)
-
-    def _set_active(self, service: ServiceInfo, active: bool) -> None:
+            if not await self.confirm(question):
+                return
+        active = not service.active
         word = _("diaktifkan") if active else _("dinonaktifkan")
-        self.run_db(services.set_service_active, self.actor, service.id, active,
-                    then=lambda s: self.done(_("Layanan {name} {word}.").format(name=s.name, word=word)))
+        changed = await self.db(services.set_service_active, self.actor, service.id, active)
+        await self.done(_("Layanan {name} {word}.").format(name=changed.name, word=word))
 
     # --- requirements ----------------------------------------------------------------------
 
-    def action_add_requirement(self) -> None:
+    @work(group="change")
+    async def action_add_requirement(self) -> None:
         service = self.selected()
         if service is None:
             return
@@ -276,9 +245,10 @@ class ServicesPane(AdminPane):
             return services.add_requirement(actor, service.id, v.text, mandatory=v.mandatory, kind=v.kind)
 
         title = _("Tambah persyaratan {name}").format(name=clean_text(service.name, 60))
-        self.app.push_screen(RequirementForm(title, submit), callback=self._requirement_saved)
+        await self._requirement_saved(RequirementForm(title, submit))
 
-    def action_edit_requirement(self) -> None:
+    @work(group="change")
+    async def action_edit_requirement(self) -> None:
         requirement = self.selected_requirement()
         if requirement is None:
             return
@@ -287,32 +257,39 @@ class ServicesPane(AdminPane):
         def submit(v: RequirementValues) -> RequirementInfo:
             return services.edit_requirement(actor, requirement.id, text=v.text, mandatory=v.mandatory, kind=v.kind)
 
-        self.app.push_screen(RequirementForm(_("Ubah persyaratan"), submit, requirement), callback=self._requirement_saved)
+        await self._requirement_saved(RequirementForm(_("Ubah persyaratan"), submit, requirement))
 
-    def _requirement_saved(self, requirement: RequirementInfo | None) -> None:
-        if requirement is None:
-            return
-        self.pending_requirement = requirement.id
-        self.query_one("#requirements-table", RowTable).focus()
-        self.done(_("Persyaratan disimpan: {text}").format(text=requirement.text))
+    async def _requirement_saved(self, form: RequirementForm) -> None:
+        """Open a requirement form; once saved, the list shows with the cursor on the line."""
 
-    def action_toggle_mandatory(self) -> None:
+        def saved(requirement: RequirementInfo) -> str:
+            self.pending_requirement = requirement.id
+            self.query_one("#requirements-table", RowTable).focus()
+            return _("Persyaratan disimpan: {text}").format(text=requirement.text)
+
+        await self.open_form(form, saved, keep=False)
+
+    @work(group="change")
+    async def action_toggle_mandatory(self) -> None:
         requirement = self.selected_requirement()
         if requirement is None:
             return
         word = _("tidak wajib") if requirement.mandatory else _("wajib")
-        self.run_db(services.edit_requirement, self.actor, requirement.id, mandatory=not requirement.mandatory,
-                    then=lambda r: self.done(_("{text}: {word}.").format(text=r.text, word=word)))
+        changed = await self.db(services.edit_requirement, self.actor, requirement.id,
+                                mandatory=not requirement.mandatory)
+        await self.done(_("{text}: {word}.").format(text=changed.text, word=word))
 
-    def action_toggle_kind(self) -> None:
+    @work(group="change")
+    async def action_toggle_kind(self) -> None:
         requirement = self.selected_requirement()
         if requirement is None:
             return
         kind = "protokol" if requirement.kind == "berkas" else "berkas"
-        self.run_db(services.edit_requirement, self.actor, requirement.id, kind=kind,
-                    then=lambda r: self.done(_("{text}: {kind}.").format(text=r.text, kind=_(kind))))
+        changed = await self.db(services.edit_requirement, self.actor, requirement.id, kind=kind)
+        await self.done(_("{text}: {kind}.").format(text=changed.text, kind=_(kind)))
 
-    def action_move(self, step: int) -> None:
+    @work(group="change")
+    async def action_move(self, step: int) -> None:
         service = self.selected()
         requirement = self.selected_requirement()
         if service is None or requirement is None:
@@ -321,25 +298,18 @@ class ServicesPane(AdminPane):
         target = index + int(step)
         if not 0 <= target < len(service.requirements):
             return
+        await self.db(services.edit_requirement, self.actor, requirement.id, position=target)
+        self.pending_requirement = requirement.id
+        await self.load()
 
-        def moved(_info: RequirementInfo) -> None:
-            self.pending_requirement = requirement.id
-            self.reload()
-
-        self.run_db(services.edit_requirement, self.actor, requirement.id, position=target, then=moved)
-
-    def action_remove(self) -> None:
+    @work(group="change")
+    async def action_remove(self) -> None:
         service = self.selected()
         requirement = self.selected_requirement()
         if service is None or requirement is None:
             return
-        from tui_kecamatan.widgets.confirm import ConfirmScreen
-
         question = _("Hapus persyaratan \"{text}\" dari layanan {name}? Permohonan yang sudah diterima tetap "
                      "memakai daftar lamanya.").format(text=clean_text(requirement.text, 200), name=clean_text(service.name, 80))
-        self.app.push_screen(ConfirmScreen(question, title=_("Hapus persyaratan"), default=False),
-                             callback=lambda yes: self._remove(requirement) if yes else None)
-
-    def _remove(self, requirement: RequirementInfo) -> None:
-        self.run_db(services.remove_requirement, self.actor, requirement.id,
-                    then=lambda _none: self.done(_("Persyaratan dihapus: {text}").format(text=requirement.text)))
+        if await self.confirm(question, _("Hapus persyaratan")):
+            await self.db(services.remove_requirement, self.actor, requirement.id)
+            await self.done(_("Persyaratan dihapus: {text}").format(text=requirement.text))

@@ -3,15 +3,16 @@ WhatsApp (requirements missing, document ready, document sent), with the placeho
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from tui_kecamatan.core import services
+from tui_kecamatan.core import templates
 from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.admin.common import AdminPane
@@ -31,29 +32,27 @@ class TemplateEditor(TextArea, inherit_bindings=False):
                 if not any(key.strip() in ("f5", "f6", "f7") for key in binding.key.split(","))]
 
 
-def load_templates() -> dict[str, str]:
-    return {kind: services.get_template(kind) for kind in services.TEMPLATE_KINDS}
-
-
 class TemplatesPane(AdminPane):
     BINDINGS = [
         Binding("ctrl+s", "save", _("Simpan templat")),
         Binding("ctrl+r", "reset", _("Kembalikan bawaan")),
     ]
 
+    saving = reactive(False, bindings=True)
+    """A template is being stored: both keys are greyed out until core answers."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.saved: dict[str, str] = {}
         self.drafts: dict[str, str] = {}
-        self.kind = services.TEMPLATE_KINDS[0]
-        self.saving = False
+        self.kind = templates.TEMPLATE_KINDS[0]
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="templates-body"):
-            yield OptionList(*[Option(_(KIND_TITLES[kind]), id=kind) for kind in services.TEMPLATE_KINDS],
+            yield OptionList(*[Option(_(KIND_TITLES[kind]), id=kind) for kind in templates.TEMPLATE_KINDS],
                              id="templates-kinds")
             yield TemplateEditor(id="templates-editor", soft_wrap=True, show_line_numbers=False)
-        placeholders = " · ".join("{" + name + "} " + _(what) for name, what in services.PLACEHOLDERS.items())
+        placeholders = " · ".join("{" + name + "} " + _(what) for name, what in templates.PLACEHOLDERS.items())
         yield Static(Content.assemble((_("Isian: "), "bold"), placeholders), id="templates-placeholders")
         yield FormMessage(id="templates-message")
 
@@ -62,10 +61,10 @@ class TemplatesPane(AdminPane):
 
     # --- loading ---------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        self.run_db(load_templates, then=self._loaded, group="admin-templates", exclusive=True)
+    def fetch(self) -> dict[str, str]:
+        return {kind: templates.get_template(kind) for kind in templates.TEMPLATE_KINDS}
 
-    def _loaded(self, texts: dict[str, str]) -> None:
+    def show(self, texts: dict[str, str]) -> None:
         for kind, text in texts.items():
             # A text being edited here stays as typed; the others follow what is stored.
             if self.drafts.get(kind, self.saved.get(kind)) == self.saved.get(kind):
@@ -127,41 +126,40 @@ class TemplatesPane(AdminPane):
             return None if self.saving else True
         return True
 
-    def action_save(self) -> None:
+    @work(group="change")
+    async def action_save(self) -> None:
         kind = self.kind
+        if not self.is_edited(kind):
+            return  # a second Ctrl+S, queued behind the save that stored this text
         text = self.drafts.get(kind, "")
-        self._store(services.set_template, kind, text, _("Templat \"{title}\" disimpan."))
+        await self._store(kind, _("Templat \"{title}\" disimpan."), templates.set_template, text)
 
-    def action_reset(self) -> None:
-        from tui_kecamatan.widgets.confirm import ConfirmScreen
-
+    @work(group="change")
+    async def action_reset(self) -> None:
         kind = self.kind
         question = _("Kembalikan templat \"{title}\" ke teks bawaan? Teks yang sekarang hilang.").format(
             title=_(KIND_TITLES[kind]))
-        self.app.push_screen(ConfirmScreen(question, default=False),
-                             callback=lambda yes: self._store(services.reset_template, kind, None,
-                                                              _("Templat \"{title}\" dikembalikan ke teks bawaan."))
-                             if yes else None)
+        if await self.confirm(question):
+            await self._store(kind, _("Templat \"{title}\" dikembalikan ke teks bawaan."), templates.reset_template)
 
-    def _store(self, func, kind: str, text: str | None, done: str) -> None:
+    async def _store(self, kind: str, done: str, change, *text: str) -> None:
+        """Store a template through core; core's refusal stays under the editor."""
+        message = self.query_one("#templates-message", FormMessage)
         self.saving = True
-        self.query_one("#templates-message", FormMessage).show(_("menyimpan..."), "busy")
-        args = (self.actor, kind) if text is None else (self.actor, kind, text)
-        self.screen.run_db(func, *args, then=lambda stored: self._stored(kind, stored, done),
-                           failed=self._refused, group="admin-template-save")
-
-    def _stored(self, kind: str, stored: str, done: str) -> None:
+        message.show(_("menyimpan..."), "busy")
+        try:
+            stored = await self.db(change, self.actor, kind, *text)
+        except AppError as exc:
+            self.saving = False
+            message.show(str(exc), "error")
+            return
         self.saving = False
+        if self.taken_down:
+            return
         self.saved[kind] = stored
         self.drafts[kind] = stored
         if kind == self.kind:
             self._show_kind(kind)
         title = _(KIND_TITLES[kind])
-        self.query_one("#templates-message", FormMessage).show(done.format(title=title))
+        message.show(done.format(title=title))
         self.notify(done.format(title=title), markup=False)
-        self.screen.refresh_bindings()
-
-    def _refused(self, exc: AppError) -> None:
-        self.saving = False
-        self.query_one("#templates-message", FormMessage).show(str(exc), "error")
-        self.screen.refresh_bindings()

@@ -10,19 +10,21 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
-from tui_kecamatan.core import announce, clock, office, queue
+from tui_kecamatan.core import announce, clock, office, queue_views
 from tui_kecamatan.core.accounts import Actor, Role
-from tui_kecamatan.core.queue import BoardState
+from tui_kecamatan.core.queue_views import BoardState, ServiceQueue
+from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
-from tui_kecamatan.screens.queue.queue import pack_line, service_name, short_service_label
 from tui_kecamatan.screens.queue.dialogs import StaffPasswordDialog
 from tui_kecamatan.widgets.block_text import BlockText, fit_scales
+from tui_kecamatan.widgets.format import pack_lines, service_name, short_service_name
 from tui_kecamatan.widgets.plain_table import Column, PlainTable
 
 log = logging.getLogger(__name__)
@@ -31,10 +33,14 @@ POLL_SECONDS = 5.0  # a backstop: changes normally arrive within a second as Dat
 CLOCK_SECONDS = 1.0
 SPEECH_TIMEOUT = 30.0
 PREVIOUS_CALLS = 5
+# Rows the call panel needs at 80x24 for the number and the counter in the dot font (scale 1),
+# the service line and the frames around it; the waiting line gets what is left.
+CALL_PANEL_ROWS = 13
+WAITING_GAP = 4
 
 
 def _load() -> tuple[str, BoardState]:
-    return office.get_profile().name, queue.board_state(previous=PREVIOUS_CALLS)
+    return office.get_profile().name, queue_views.board_state(previous=PREVIOUS_CALLS)
 
 
 def counter_label(number: int | None) -> str:
@@ -69,12 +75,8 @@ class BoardScreen(AppScreen):
         with Horizontal(id="board-main"):
             with Vertical(id="board-now") as now:
                 now.border_title = _("Nomor dipanggil")
-                with Center(id="board-small"):
-                    with Horizontal(id="board-call"):
-                        yield Digits("", id="board-code")
-                        yield Static("", id="board-arrow", markup=False)
-                        yield Static(_("LOKET"), id="board-counter-word", markup=False)
-                        yield Digits("", id="board-counter")
+                # One line of text when the panel is too small even for the smallest dot font.
+                yield Static("", id="board-small", markup=False)
                 with Center(classes="board-big"):
                     yield BlockText(id="board-big-code")
                 with Center(classes="board-big"):
@@ -94,18 +96,19 @@ class BoardScreen(AppScreen):
         self._tick()
         self.set_interval(CLOCK_SECONDS, self._tick)
         self.set_interval(POLL_SECONDS, self.refresh_data)
-        if self.app.actor is not None:
-            self._start(self.app.actor)
-        else:
-            dialog = StaffPasswordDialog(
+        self._start()
+
+    @work(group="login", exclusive=True)
+    async def _start(self) -> None:
+        """Show the board for the app's actor, or after a staff login (any account will do)."""
+        actor = self.app.actor
+        if actor is None:
+            actor = await self.app.push_screen_wait(StaffPasswordDialog(
                 _("Masuk - papan antrian"),
                 _("Masuk dengan akun layar (atau akun petugas) untuk menampilkan papan antrian."),
                 min_role=Role.DISPLAY,
                 cancellable=False,
-            )
-            self.app.push_screen(dialog, self._start)
-
-    def _start(self, actor: Actor | None) -> None:
+            ))
         if actor is None:
             return
         self.session_actor = actor
@@ -125,14 +128,17 @@ class BoardScreen(AppScreen):
 
     # --- data ------------------------------------------------------------------------------
 
-    def refresh_data(self) -> None:
+    @work(exclusive=True, group="refresh")
+    async def refresh_data(self) -> None:
         if self.session_actor is None:
             return
-        self.run_db(_load, then=self._show, failed=self._unavailable, group="board", exclusive=True)
-
-    def _unavailable(self, exc) -> None:
-        # The board keeps what it shows; the next poll tries again.
-        log.warning("board refresh failed: %s", exc)
+        try:
+            data = await self.db(_load)
+        except AppError as exc:
+            # The waiting room sees no error: the board keeps what it shows; the next poll tries again.
+            log.warning("board refresh failed: %s", exc)
+            return
+        self._show(data)
 
     def _show(self, data: tuple[str, BoardState]) -> None:
         name, state = data
@@ -146,42 +152,34 @@ class BoardScreen(AppScreen):
 
     def _show_last_call(self, state: BoardState) -> None:
         call = state.last_call
-        code = self.query_one("#board-code", Digits)
-        counter = self.query_one("#board-counter", Digits)
         service = self.query_one("#board-service", Static)
         if call is None:
-            code.update("")
-            counter.update("")
-            self.query_one("#board-arrow", Static).update("")
-            self.query_one("#board-counter-word").display = False
             service.update(_("Belum ada nomor yang dipanggil hari ini."))
-            return
-        code.update(call.code)
-        self.query_one("#board-arrow", Static).update("→" if call.counter_number is not None else "")
-        self.query_one("#board-counter-word").display = call.counter_number is not None
-        counter.update(str(call.counter_number) if call.counter_number is not None else "")
-        service.update(service_name(call.service_name))
+        else:
+            service.update(service_name(call.service_name))
         self.call_after_refresh(self._fit_call)
 
     def _fit_call(self) -> None:
-        """Draw the last call in the dot font when the panel has room for it at twice the size
-        of a dot or more; at 80x24 the 3-row Digits are what fits."""
+        """Draw the last call in the dot font, as large as the panel allows (every letter A-Z
+        has a shape); a panel too small even for dots of one cell gets the call on one line."""
         call = self.state.last_call if self.state is not None else None
-        panel = self.query_one("#board-now")
-        width, height = panel.content_size
         code_text = call.code if call is not None else ""
         counter_text = _("LOKET {n}").format(n=call.counter_number) if call and call.counter_number else ""
-        scales = fit_scales(code_text, counter_text, width, height - 2) if code_text else None
+        big_code = self.query_one("#board-big-code", BlockText)
+        big_counter = self.query_one("#board-big-counter", BlockText)
+        big_code.text, big_counter.text = code_text, counter_text
+        small = self.query_one("#board-small", Static)
+        small.update(Content.assemble((code_text, "bold"), f"  →  {counter_text}" if counter_text else ""))
+        width, height = self.query_one("#board-now").content_size
+        scales = fit_scales(code_text, counter_text, width, height - 2, smallest=1) if code_text else None
         big = scales is not None
-        self.query_one("#board-small").display = not big
+        small.display = bool(code_text) and not big
         for box in self.query(".board-big"):
             box.display = big
         if scales is not None:
             code_scale, counter_scale = scales
-            big_code = self.query_one("#board-big-code", BlockText)
-            big_code.text, big_code.scale = code_text, code_scale
-            big_counter = self.query_one("#board-big-counter", BlockText)
-            big_counter.text, big_counter.scale = counter_text, max(1, counter_scale)
+            big_code.scale = code_scale
+            big_counter.scale = max(1, counter_scale)
             big_counter.display = bool(counter_text)
 
     def _show_previous(self, state: BoardState) -> None:
@@ -192,19 +190,29 @@ class BoardScreen(AppScreen):
         self.query_one("#board-previous-table", PlainTable).set_rows(rows)
 
     def _show_waiting(self, state: BoardState) -> None:
-        parts = []
-        for service in state.waiting:
-            if service.urgent_only and not service.waiting:
-                continue  # urgent-only services are not offered to the waiting room
-            label = short_service_label(service.name)
-            if service.suspended and not service.waiting:
-                parts.append(Content.assemble(label, " ", (_("ditutup"), "$warning")))
-            else:
-                parts.append(Content.assemble(label, " ", (str(service.waiting), "bold $accent")))
+        """How many wait per service, each with its ticket letter; when the names would take more
+        rows than the call panel can spare, the letters and counts alone."""
+        # Urgent-only services are not offered to the waiting room.
+        services = [s for s in state.waiting if s.waiting or not s.urgent_only]
         widget = self.query_one("#board-waiting-line", Static)
+        if not services:
+            widget.update(Content(_("Tidak ada layanan aktif.")))
+            return
         width = widget.content_size.width or max(40, self.app.size.width - 6)
-        line = pack_line(parts, width, gap=4) if parts else Content(_("Tidak ada layanan aktif."))
-        widget.update(line)
+        rows = max(1, self.app.size.height - CALL_PANEL_ROWS - 5)  # header, hint, the panel's frame
+        lines = pack_lines([self._waiting_item(s, named=True) for s in services], width, WAITING_GAP)
+        if len(lines) > rows:
+            lines = pack_lines([self._waiting_item(s, named=False) for s in services], width, WAITING_GAP - 1)
+        widget.update(Content("\n").join(lines))
+
+    @staticmethod
+    def _waiting_item(service: ServiceQueue, *, named: bool) -> Content:
+        item = Content.styled(service.prefix, "bold")
+        if named:
+            item = Content.assemble(item, " ", short_service_name(service.name))
+        if service.suspended and not service.waiting:
+            return Content.assemble(item, " ", (_("ditutup"), "$warning"))
+        return Content.assemble(item, " ", (str(service.waiting), "bold $accent"))
 
     def on_resize(self) -> None:
         if self.state is not None:
@@ -222,8 +230,9 @@ class BoardScreen(AppScreen):
             self._speech.extend(announcement.speech)
             if not self._speaking:
                 self._speaking = True
-                self.run_worker(self._speak_all(), group="speech")
+                self._speak_all()
 
+    @work(group="speech")
     async def _speak_all(self) -> None:
         """Speak the queued sentences one after another, without holding up the event loop."""
         try:

@@ -1,23 +1,19 @@
-"""Dialogs of the queue screens: moving a ticket, the reason for a cancellation, the
-health-protocol checklist before perekaman KTP-el, a ticket number to put back in the queue,
-and a staff password check for the board and the kiosk.
+"""Dialogs of the queue screens: moving a ticket, the health-protocol checklist before
+perekaman KTP-el, and a staff password check for the board and the kiosk. (A reason or a ticket
+number is asked with the shared `widgets.prompt.TextPrompt`.)
 
-Each dialog is a `ModalScreen[T]` that dismisses with its value, or None when left with Esc.
-Text from people (service names, protocol items, reasons) is shown literally.
+Each dialog is a `widgets.dialog.Dialog` that dismisses with its value, or None when left with Esc.
+Text from people (service names, protocol items) is shown literally.
 """
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
 from dataclasses import dataclass
 
-from peewee import DatabaseError
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
@@ -25,26 +21,15 @@ from textual.widgets.selection_list import Selection
 
 from tui_kecamatan.core import accounts
 from tui_kecamatan.core.accounts import Actor, Role
-from tui_kecamatan.core.queue import ProtocolItem, ServiceQueue, TicketInfo
-from tui_kecamatan.core.text import NAME_MAX, NOTE_MAX, REASON_MAX, clean_text
-from tui_kecamatan.errors import AppError, DatabaseUnavailable
+from tui_kecamatan.core.queue_views import ServiceQueue
+from tui_kecamatan.core.tickets import ProtocolItem, TicketInfo
+from tui_kecamatan.core.text import NOTE_MAX, clean_text
+from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
-from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
+from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
 from tui_kecamatan.widgets.form import FormMessage, FormRow
-
-# The frame is the shared DialogBox (70 columns unless a dialog says otherwise).
-DIALOG_CSS = """
-{cls} {{
-    align: center middle;
-}}
-{cls} .dialog-about {{
-    margin: 1 0;
-}}
-"""
-
-
-def _css(cls: str, extra: str = "") -> str:
-    return DIALOG_CSS.format(cls=cls) + extra
+from tui_kecamatan.widgets.format import service_name
+from tui_kecamatan.widgets.password import PasswordEntry
 
 
 # --- transfer ---------------------------------------------------------------------------------
@@ -63,20 +48,20 @@ class TransferChoice:
     note: str = ""
 
 
-class TransferDialog(ModalScreen[TransferChoice | None]):
+class TransferDialog(Dialog[TransferChoice | None]):
     """Pick the service (or keep it) and optionally the counter a ticket is sent to."""
 
-    DEFAULT_CSS = _css("TransferDialog", """
+    DEFAULT_CSS = """
+    TransferDialog .dialog-about {
+        margin: 1 0;
+    }
     TransferDialog OptionList {
         height: auto;
         max-height: 9;
         margin-bottom: 1;
     }
-    """)
-    BINDINGS = [
-        Binding("ctrl+s", "submit", _("Pindahkan")),
-        Binding("escape", "cancel", _("Batal")),
-    ]
+    """
+    BINDINGS = [Binding("ctrl+s", "submit", _("Pindahkan"))]
     AUTO_FOCUS = "#transfer-services"
 
     def __init__(self, ticket: TicketInfo, services: list[ServiceQueue]) -> None:
@@ -89,14 +74,14 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
             box.border_title = _("Pindahkan {code}").format(code=self.ticket.code)
             box.border_subtitle = _("ctrl+s Pindahkan  esc Batal")
             yield Static(
-                Content.assemble(_("Sekarang: "), (clean_text(self.ticket.service_name, NAME_MAX), "bold"), " - ",
+                Content.assemble(_("Sekarang: "), (service_name(self.ticket.service_name), "bold"), " - ",
                                  _("pilih layanan tujuan:")),
                 classes="dialog-about",
             )
-            keep = Content.assemble(_("Layanan tetap"), " (", clean_text(self.ticket.service_name, NAME_MAX), ")")
+            keep = Content.assemble(_("Layanan tetap"), " (", service_name(self.ticket.service_name), ")")
             options = [Option(keep, id=KEEP_SERVICE)]
             for service in self.services:
-                label = Content.assemble((service.prefix, "bold"), " ", clean_text(service.name, NAME_MAX))
+                label = Content.assemble((service.prefix, "bold"), " ", service_name(service.name))
                 if service.suspended:
                     label = Content.assemble(label, (" " + _("(ditunda)"), "$warning"))
                 options.append(Option(label, id=service.code))
@@ -139,90 +124,18 @@ class TransferDialog(ModalScreen[TransferChoice | None]):
         note = clean_text(self.query_one("#transfer-note", Input).value, NOTE_MAX)
         self.dismiss(TransferChoice(code or None, counter, note))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-# --- a reason ---------------------------------------------------------------------------------
-
-
-class ReasonDialog(ModalScreen[str | None]):
-    """Ask for a required reason (a cancellation); Enter returns it, Esc returns None."""
-
-    DEFAULT_CSS = _css("ReasonDialog")
-    BINDINGS = [Binding("escape", "cancel", _("Batal"))]
-    AUTO_FOCUS = "#reason-input"
-
-    def __init__(self, title: str, question: str, *, required_message: str | None = None) -> None:
-        super().__init__()
-        self.title_text = title
-        self.question = question
-        self.required_message = required_message or _("Alasan wajib diisi.")
-
-    def compose(self) -> ComposeResult:
-        with DialogBox() as box:
-            box.border_title = self.title_text
-            box.border_subtitle = _("enter Lanjut  esc Batal")
-            yield Static(self.question, classes="dialog-about", markup=False)
-            yield FormRow(_("Alasan"), Input(max_length=REASON_MAX, id="reason-input"))
-            yield FormMessage(id="reason-message")
-
-    @on(Input.Submitted, "#reason-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        reason = clean_text(event.value, REASON_MAX)
-        if not reason:
-            self.query_one(FormMessage).show(self.required_message, "error")
-            return
-        self.dismiss(reason)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-# --- a ticket number --------------------------------------------------------------------------
-
-
-class TicketCodeDialog(ModalScreen[str | None]):
-    """Ask for a ticket number such as A-007 (to put a no-show back in the queue)."""
-
-    DEFAULT_CSS = _css("TicketCodeDialog")
-    BINDINGS = [Binding("escape", "cancel", _("Batal"))]
-    AUTO_FOCUS = "#code-input"
-
-    def __init__(self, title: str, question: str, value: str = "") -> None:
-        super().__init__()
-        self.title_text = title
-        self.question = question
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        with DialogBox() as box:
-            box.border_title = self.title_text
-            box.border_subtitle = _("enter Lanjut  esc Batal")
-            yield Static(self.question, classes="dialog-about", markup=False)
-            yield FormRow(_("Nomor antrian"), Input(self.value, placeholder="A-007", max_length=12, id="code-input"))
-            yield FormMessage(id="code-message")
-
-    @on(Input.Submitted, "#code-input")
-    def _submitted(self, event: Input.Submitted) -> None:
-        code = clean_text(event.value, 12).upper()
-        if not code:
-            self.query_one(FormMessage).show(_("Ketik nomor antriannya, mis. A-007."), "error")
-            return
-        self.dismiss(code)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
 
 # --- health protocol --------------------------------------------------------------------------
 
 
-class HealthProtocolDialog(ModalScreen[list[int] | None]):
+class HealthProtocolDialog(Dialog[list[int] | None]):
     """The health-protocol checklist of a ticket (perekaman KTP-el): space ticks a step,
     Ctrl+S records the ticked steps and returns their ids."""
 
-    DEFAULT_CSS = _css("HealthProtocolDialog", """
+    DEFAULT_CSS = """
+    HealthProtocolDialog .dialog-about {
+        margin: 1 0;
+    }
     HealthProtocolDialog > DialogBox {
         width: 76;
     }
@@ -236,11 +149,8 @@ class HealthProtocolDialog(ModalScreen[list[int] | None]):
     HealthProtocolDialog DialogButtons > Button {
         min-width: 14;
     }
-    """)
-    BINDINGS = [
-        Binding("ctrl+s", "submit", _("Simpan & mulai layani")),
-        Binding("escape", "cancel", _("Batal")),
-    ]
+    """
+    BINDINGS = [Binding("ctrl+s", "submit", _("Simpan & mulai layani"))]
     AUTO_FOCUS = "SelectionList"
 
     def __init__(self, code: str, items: list[ProtocolItem]) -> None:
@@ -273,19 +183,16 @@ class HealthProtocolDialog(ModalScreen[list[int] | None]):
     @on(Button.Pressed, "#protocol-cancel")
     def _cancel_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.action_cancel()
+        self.dismiss(None)
 
     def action_submit(self) -> None:
         self.dismiss(list(self.query_one(SelectionList).selected))
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 # --- staff password ---------------------------------------------------------------------------
 
 
-class StaffPasswordDialog(ModalScreen[Actor | None]):
+class StaffPasswordDialog(Dialog[Actor | None]):
     """A username and password checked with `accounts.authenticate`; the account must hold
     `min_role`. Failed attempts count against the account like any login.
 
@@ -295,12 +202,14 @@ class StaffPasswordDialog(ModalScreen[Actor | None]):
     An unattended dialog that can be cancelled closes itself after `idle_seconds`.
     """
 
-    DEFAULT_CSS = _css("StaffPasswordDialog", """
+    DEFAULT_CSS = """
     StaffPasswordDialog > DialogBox {
         width: 64;
     }
-    """)
-    BINDINGS = [Binding("escape", "cancel", _("Batal"))]
+    StaffPasswordDialog .dialog-about {
+        margin: 1 0;
+    }
+    """
     AUTO_FOCUS = "#staff-username"
 
     def __init__(
@@ -322,7 +231,6 @@ class StaffPasswordDialog(ModalScreen[Actor | None]):
         self.cancellable = cancellable
         self.guard_keys = guard_keys
         self.idle_seconds = idle_seconds
-        self.checking = False
         self._idle: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -331,9 +239,7 @@ class StaffPasswordDialog(ModalScreen[Actor | None]):
             if self.cancellable:
                 box.border_subtitle = _("enter Lanjut  esc Batal")
             yield Static(self.about, classes="dialog-about", markup=False)
-            yield FormRow(_("Nama pengguna"), Input(id="staff-username", max_length=32))
-            yield FormRow(_("Kata sandi"), Input(id="staff-password", password=True, max_length=256))
-            yield FormMessage(id="staff-message")
+            yield PasswordEntry("staff")
 
     def on_mount(self) -> None:
         self._restart_idle()
@@ -346,7 +252,7 @@ class StaffPasswordDialog(ModalScreen[Actor | None]):
         return not self.guard_keys
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cancel":
+        if action == "back_out":
             return self.cancellable
         return True
 
@@ -358,61 +264,27 @@ class StaffPasswordDialog(ModalScreen[Actor | None]):
             return
         if self._idle is not None:
             self._idle.stop()
-        self._idle = self.set_timer(self.idle_seconds, self.action_cancel)
+        self._idle = self.set_timer(self.idle_seconds, self.action_back_out)
 
-    @on(Input.Submitted, "#staff-username")
-    def _username_done(self) -> None:
-        self.query_one("#staff-password", Input).focus()
-
-    @on(Input.Submitted, "#staff-password")
-    def _submit(self) -> None:
-        if self.checking:
-            return
-        message = self.query_one(FormMessage)
-        username = self.query_one("#staff-username", Input).value.strip()
-        password = self.query_one("#staff-password", Input).value
-        if not username:
-            message.show(_("Isi nama pengguna."), "error")
-            self.query_one("#staff-username", Input).focus()
-            return
-        if not password:
-            message.show(_("Isi kata sandi."), "error")
-            return
-        self.checking = True
-        message.show(_("memeriksa..."), "busy")
-        self._check(username, password)
+    @on(PasswordEntry.Submitted)
+    def _submitted(self, event: PasswordEntry.Submitted) -> None:
+        self._check(event.username, event.password)
 
     @work(group="staff-check", exclusive=True)
     async def _check(self, username: str, password: str) -> None:
-        database = self.app.database
-
-        def authenticate() -> Actor:
-            try:
-                with database.connection_context():
-                    return accounts.authenticate(username, password)
-            except (DatabaseError, sqlite3.Error) as exc:
-                from tui_kecamatan.db.connection import explain
-
-                raise DatabaseUnavailable(explain(exc, database.database)) from None
-
+        """Verify the password (argon2, slow) off the event loop; a refusal stays in the dialog."""
+        entry = self.query_one(PasswordEntry)
         try:
-            actor = await asyncio.to_thread(authenticate)
+            actor = await self.db(accounts.authenticate, username, password)
         except AppError as exc:
-            self._refused(str(exc))
+            entry.refuse(str(exc))
             return
         if not actor.can(self.min_role):
-            self._refused(self.refusal)
+            entry.refuse(self.refusal)
             return
-        self.checking = False
+        entry.accept()
         self.dismiss(actor)
 
-    def _refused(self, sentence: str) -> None:
-        self.checking = False
-        self.query_one(FormMessage).show(sentence, "error")
-        password = self.query_one("#staff-password", Input)
-        password.value = ""
-        password.focus()
-
-    def action_cancel(self) -> None:
+    def action_back_out(self) -> None:
         if self.cancellable and self.is_current:
             self.dismiss(None)

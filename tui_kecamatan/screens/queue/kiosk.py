@@ -6,25 +6,25 @@ password of a supervisor or an admin; no navigation key of the office screens wo
 from __future__ import annotations
 
 import time
-from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Grid, Vertical
 from textual.content import Content
+from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Button, ContentSwitcher, Static
 
-from tui_kecamatan.core import documents, office, printjobs, queue
+from tui_kecamatan.core import documents, office, printjobs, queue_views
 from tui_kecamatan.core.accounts import Actor, Role
-from tui_kecamatan.core.queue import ServiceQueue
+from tui_kecamatan.core.queue_views import ServiceQueue
 from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
-from tui_kecamatan.widgets.block_text import BlockText, fit_scales
-from tui_kecamatan.screens.queue.queue import receipt_printer_configured, service_name
 from tui_kecamatan.screens.queue.dialogs import StaffPasswordDialog
+from tui_kecamatan.widgets.block_text import BlockText, fit_scales
+from tui_kecamatan.widgets.format import service_name
 
 SHOW_TICKET_SECONDS = 8.0
 SHOW_REFUSAL_SECONDS = 5.0
@@ -33,6 +33,7 @@ IGNORE_REPEAT_SECONDS = 2.0
 NUMBER_KEYS = 9
 # Keypad keys with Num Lock off arrive as navigation keys; 5 sends nothing usable.
 KEYPAD_ALIASES = {1: "end", 2: "down", 3: "pagedown", 4: "left", 6: "right", 7: "home", 8: "up", 9: "pageup"}
+RECEIPT_PRINTER = "receipt"
 
 
 def offered_services(services: list[ServiceQueue]) -> list[ServiceQueue]:
@@ -42,7 +43,7 @@ def offered_services(services: list[ServiceQueue]) -> list[ServiceQueue]:
 
 
 def _load() -> tuple[str, list[ServiceQueue]]:
-    return office.get_profile().name, queue.queue_overview()
+    return office.get_profile().name, queue_views.queue_overview()
 
 
 def _keys(number: int) -> str:
@@ -65,11 +66,13 @@ class KioskScreen(AppScreen):
         Binding("escape,ctrl+q", "leave", _("Tutup kiosk (petugas)"), show=False),
     ]
 
+    busy = reactive(False, bindings=True)
+    """A ticket is being issued or printed: another press waits for the menu to come back."""
+
     def __init__(self) -> None:
         super().__init__()
         self.session_actor: Actor | None = None
         self.services: list[ServiceQueue] = []
-        self.busy = False
         self.showing_since: float | None = None
         self.shown_code = ""
         self._back_timer: Timer | None = None
@@ -106,26 +109,32 @@ class KioskScreen(AppScreen):
     # --- start -------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        if self.app.actor is not None:
-            self.session_actor = self.app.actor
-            self.refresh_data()
-            return
-        dialog = StaffPasswordDialog(
-            _("Masuk - kiosk antrian"),
-            _("Masuk dengan akun layar (atau akun petugas) untuk membuka kiosk antrian."),
-            min_role=Role.DISPLAY,
-            cancellable=False,
-        )
-        self.app.push_screen(dialog, self._logged_in)
+        self._start()
 
-    def _logged_in(self, actor: Actor | None) -> None:
+    @work(group="login", exclusive=True)
+    async def _start(self) -> None:
+        """Open the kiosk for the app's actor, or after a staff login (any account will do)."""
+        actor = self.app.actor
+        if actor is None:
+            actor = await self.app.push_screen_wait(StaffPasswordDialog(
+                _("Masuk - kiosk antrian"),
+                _("Masuk dengan akun layar (atau akun petugas) untuk membuka kiosk antrian."),
+                min_role=Role.DISPLAY,
+                cancellable=False,
+            ))
         if actor is not None:
             self.session_actor = actor
             self.refresh_data()
 
-    def refresh_data(self) -> None:
-        if self.session_actor is not None:
-            self.run_db(_load, then=self._show, failed=lambda exc: None, group="kiosk", exclusive=True)
+    @work(exclusive=True, group="refresh")
+    async def refresh_data(self) -> None:
+        if self.session_actor is None:
+            return
+        try:
+            data = await self.db(_load)
+        except AppError:
+            return  # citizens see no database sentence; the menu stays as it was
+        self._show(data)
 
     def _show(self, data: tuple[str, list[ServiceQueue]]) -> None:
         name, services = data
@@ -134,8 +143,9 @@ class KioskScreen(AppScreen):
         key = tuple((s.code, s.name, s.suspended, s.reason, s.waiting) for s in self.services)
         if key != self._buttons_key:
             self._buttons_key = key
-            self.run_worker(self._build_buttons(list(self.services)), group="kiosk-buttons", exclusive=True)
+            self._build_buttons(list(self.services))
 
+    @work(group="buttons", exclusive=True)
     async def _build_buttons(self, services: list[ServiceQueue]) -> None:
         grid = self.query_one("#kiosk-services", Grid)
         await grid.remove_children()
@@ -171,45 +181,45 @@ class KioskScreen(AppScreen):
             return
         if not 1 <= number <= len(self.services):
             return
-        service = self.services[number - 1]
-        self.busy = True
+        self.busy = True  # at once: a second press while this one is under way is not taken
         self._show_panel(_("Memproses..."), "", "", "", "")
-        printing = receipt_printer_configured(self.app.config)
-        self.run_db(documents.issue_ticket, self.session_actor, service.code, urgent=False, printing=printing,
-                    then=self._issued, failed=self._refused, group="kiosk-issue")
+        self._take(self.services[number - 1])
 
-    def _issued(self, issued: documents.IssuedTicket) -> None:
-        ticket = issued.ticket
-        ahead = (_("{n} orang di depan Anda").format(n=ticket.ahead) if ticket.ahead
-                 else _("Tidak ada antrian di depan Anda"))
-        if issued.job_id is None:
-            self.busy = False
-            self._show_panel(_("Nomor antrian Anda"), ticket.code, service_name(ticket.service_name), ahead,
-                             _("Silakan catat nomor Anda."), "warning")
+    @work(group="issue")
+    async def _take(self, service: ServiceQueue) -> None:
+        """Issue the citizen's ticket, show it large and print it; a refusal or a printer failure
+        is told in words a citizen understands."""
+        try:
+            printing = RECEIPT_PRINTER in self.app.config.printers
+            try:
+                issued = await self.db(documents.issue_ticket, self.session_actor, service.code, urgent=False,
+                                       printing=printing)
+            except AppError as exc:
+                self._show_panel(_("Maaf"), "", "", "", str(exc), "error")
+                self._return_later(SHOW_REFUSAL_SECONDS)
+                return
+            ticket = issued.ticket
+            ahead = (_("{n} orang di depan Anda").format(n=ticket.ahead) if ticket.ahead
+                     else _("Tidak ada antrian di depan Anda"))
+            name = service_name(ticket.service_name)
+            if issued.job_id is None:
+                self._show_panel(_("Nomor antrian Anda"), ticket.code, name, ahead, _("Silakan catat nomor Anda."),
+                                 "warning")
+                self._return_later(SHOW_TICKET_SECONDS)
+                return
+            self._show_panel(_("Nomor antrian Anda"), ticket.code, name, ahead, _("Mencetak tiket..."))
+            try:
+                outcome = await self.db(printjobs.send_job, issued.job_id, self.app.config, actor=self.session_actor)
+                printed = outcome.ok
+            except AppError:
+                printed = False
+            if printed:
+                self._set_message(_("Silakan ambil tiket Anda"), "ok")
+            else:
+                self._set_message(_("Printer bermasalah, catat nomor Anda"), "error")
             self._return_later(SHOW_TICKET_SECONDS)
-            return
-        self._show_panel(_("Nomor antrian Anda"), ticket.code, service_name(ticket.service_name), ahead, _("Mencetak tiket..."))
-        self.run_db(printjobs.send_job, issued.job_id, self.app.config, actor=self.session_actor,
-                    then=partial(self._printed, ticket.code), failed=partial(self._print_error, ticket.code),
-                    group="kiosk-print")
-
-    def _printed(self, code: str, outcome: printjobs.PrintOutcome) -> None:
-        self.busy = False
-        if outcome.ok:
-            self._set_message(_("Silakan ambil tiket Anda"), "ok")
-        else:
-            self._set_message(_("Printer bermasalah, catat nomor Anda"), "error")
-        self._return_later(SHOW_TICKET_SECONDS)
-
-    def _print_error(self, code: str, exc: AppError) -> None:
-        self.busy = False
-        self._set_message(_("Printer bermasalah, catat nomor Anda"), "error")
-        self._return_later(SHOW_TICKET_SECONDS)
-
-    def _refused(self, exc: AppError) -> None:
-        self.busy = False
-        self._show_panel(_("Maaf"), "", "", "", str(exc), "error")
-        self._return_later(SHOW_REFUSAL_SECONDS)
+        finally:
+            self.busy = False
 
     def _show_panel(self, label: str, code: str, service: str, ahead: str, message: str, kind: str = "") -> None:
         self.query_one("#kiosk-ticket-label", Static).update(label)

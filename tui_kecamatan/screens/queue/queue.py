@@ -4,74 +4,39 @@ requeue, transfer, cancel and reprint."""
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from typing import AsyncIterator
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import DataTable, Static
 
-from tui_kecamatan.core import clock, documents, printjobs, queue
+from tui_kecamatan.core import clock, documents, printjobs, queue_views, tickets
 from tui_kecamatan.core.accounts import Actor, Role
-from tui_kecamatan.core.queue import CALLED, NO_SHOW, SERVING, WAITING, ServiceQueue, TicketInfo
-from tui_kecamatan.core.text import NAME_MAX, clean_text
+from tui_kecamatan.core.queue_views import ServiceQueue
+from tui_kecamatan.core.tickets import CALLED, NO_SHOW, SERVING, WAITING, TicketInfo, no_show_calls
 from tui_kecamatan.errors import AppError, NotFound
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
+from tui_kecamatan.screens.queue.dialogs import HealthProtocolDialog, TransferDialog
 from tui_kecamatan.widgets.confirm import ConfirmScreen
-from tui_kecamatan.screens.queue.dialogs import (
-    HealthProtocolDialog,
-    ReasonDialog,
-    TicketCodeDialog,
-    TransferChoice,
-    TransferDialog,
-)
+from tui_kecamatan.widgets.format import pack_line, service_name, short_service_name
 from tui_kecamatan.widgets.keybar import KeyBar
+from tui_kecamatan.widgets.prompt import TextPrompt
 
 PAGE = 200  # rows of the waiting list; a day's queue is far shorter
 NUMBER_KEYS = 9
 MINUTE_REFRESH_SECONDS = 30
 RECEIPT_PRINTER = "receipt"
+TICKET_CODE_MAX = 12
 COLUMNS = (("code", _("Nomor")), ("service", _("Layanan")), ("issued", _("Ambil")), ("note", _("Keterangan")))
 COLUMN_WIDTHS = (7, 22, 5)  # the note column takes the rest
-
-
-def service_name(name: str) -> str:
-    """A service name (typed by an admin) cleaned again on its way to the screen."""
-    return clean_text(name, NAME_MAX)
-
-
-def short_service_label(name: str) -> str:
-    """A service name without the words many names share, for narrow lines:
-    "Cetak KTP-el" -> "KTP-el", "Surat keterangan pindah keluar" -> "Pindah keluar"."""
-    text = service_name(name)
-    for prefix in ("surat keterangan ", "cetak "):
-        if text.lower().startswith(prefix) and len(text) > len(prefix):
-            text = text[len(prefix):]
-            return text[:1].upper() + text[1:]
-    return text
-
-
-def pack_line(items: list[Content], width: int, gap: int = 2) -> Content:
-    """Items side by side, starting a new line only between items, never inside one."""
-    lines: list[Content] = []
-    line = Content("")
-    for item in items:
-        if line.cell_length and line.cell_length + gap + item.cell_length > width:
-            lines.append(line)
-            line = item
-        else:
-            line = line + " " * gap + item if line.cell_length else item
-    lines.append(line)
-    return Content("\n").join(lines)
-
-
-def receipt_printer_configured(config) -> bool:
-    return RECEIPT_PRINTER in getattr(config, "printers", {})
 
 
 def print_failed_sentence(code: str, message: str) -> str:
@@ -93,26 +58,26 @@ class QueueView:
 
 
 def load_view(counter_number: int) -> QueueView:
-    services = queue.queue_overview()
-    tickets = queue.waiting_tickets(limit=PAGE)
+    services = queue_views.queue_overview()
+    waiting = queue_views.waiting_tickets(limit=PAGE)
     try:
-        current = queue.counter_current(counter_number)
+        current = queue_views.counter_current(counter_number)
         problem = ""
     except AppError as exc:
         current, problem = None, str(exc)
-    return QueueView(services, tickets, current, problem, queue.no_show_calls(), clock.now_utc())
+    return QueueView(services, waiting, current, problem, no_show_calls(), clock.now_utc())
 
 
 def _requeue_by_code(actor: Actor, code: str) -> TicketInfo:
-    ticket = queue.find_ticket(code)
+    ticket = tickets.find_ticket(code)
     if ticket is None:
         raise NotFound(_("Nomor antrian {code} tidak ada hari ini.").format(code=code))
-    return queue.requeue(actor, ticket.id)
+    return tickets.requeue(actor, ticket.id)
 
 
 def _record_protocol_and_start(actor: Actor, ticket_id: int, checked: list[int]) -> TicketInfo:
-    queue.record_health_protocol(actor, ticket_id, checked)
-    return queue.start_serving(actor, ticket_id)
+    tickets.record_health_protocol(actor, ticket_id, checked)
+    return tickets.start_serving(actor, ticket_id)
 
 
 class QueueScreen(OfficeScreen):
@@ -140,10 +105,16 @@ class QueueScreen(OfficeScreen):
         ],
     ]
 
+    # Number keys issue tickets one at a time in the order they were pressed, and tickets print
+    # in the order they were issued; the counter's own steps follow one another too.
+    ORDERED_GROUPS = frozenset({"issue", "print", "counter"})
+
+    busy = reactive(False, bindings=True)
+    """A change at the counter is under way: the keys for the counter's own ticket grey out."""
+
     def __init__(self) -> None:
         super().__init__()
         self.view: QueueView | None = None
-        self.busy = False
         self.last_no_show = ""  # the code offered when a citizen comes back (u)
         self._select_after_refresh: int | None = None
         self._tickets: dict[int, TicketInfo] = {}
@@ -193,8 +164,9 @@ class QueueScreen(OfficeScreen):
 
     # --- data ------------------------------------------------------------------------------
 
-    def refresh_data(self) -> None:
-        self.run_db(load_view, self.counter_number, then=self._show, group="queue-view", exclusive=True)
+    @work(exclusive=True, group="refresh")
+    async def refresh_data(self) -> None:
+        self._show(await self.db(load_view, self.counter_number))
 
     def _show(self, view: QueueView) -> None:
         self.view = view
@@ -219,7 +191,7 @@ class QueueScreen(OfficeScreen):
     def _show_take_line(self, view: QueueView) -> None:
         parts: list[Content] = [Content.styled(_("Ambil nomor:"), "bold")]
         for number, service in enumerate(view.services[:NUMBER_KEYS], start=1):
-            label = Content.assemble((str(number), "bold $accent"), " ", short_service_label(service.name))
+            label = Content.assemble((str(number), "bold $accent"), " ", short_service_name(service.name))
             if service.urgent_only:
                 label = Content.assemble(label, (" " + _("(mendesak)"), "$warning"))
             elif service.suspended:
@@ -267,7 +239,7 @@ class QueueScreen(OfficeScreen):
             code = Content.styled(ticket.code, "bold $warning")
             if ticket.status == WAITING:
                 note = Content.assemble((_("mendesak") + ", ", "bold $warning"), note)
-        return code, Content(short_service_label(ticket.service_name)), Content(f"{issued:%H:%M}"), note
+        return code, Content(short_service_name(ticket.service_name)), Content(f"{issued:%H:%M}"), note
 
     def _selected_id(self) -> int | None:
         table = self.query_one("#queue-table", DataTable)
@@ -309,62 +281,53 @@ class QueueScreen(OfficeScreen):
     # --- which keys apply ------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open" and parameters == (self.SCREEN_NAME,):
-            return False  # F2 is this screen
         allowed = super().check_action(action, parameters)
         if allowed is not True:
             return allowed
         view = self.view
-        current = view.current if view is not None else None
         if action == "issue":
             count = len(view.services) if view is not None else 0
             return bool(parameters) and int(parameters[0]) <= count
-        if action == "call_next":
-            if view is None or view.counter_problem or self.busy:
-                return None
-            if current is not None and (current.status == SERVING or current.call_count < view.no_show_calls):
-                return None
+        current = view.current if view is not None else None
+        target = self.target_ticket() if action in ("transfer", "cancel_ticket", "reprint") else None
+        calling = current is not None and current.status == CALLED and not self.busy
+        applies = {
+            # A called ticket keeps the counter until its calls are used up (then F8 gives up on it).
+            "call_next": view is not None and not view.counter_problem and not self.busy and (
+                current is None or (current.status != SERVING and current.call_count >= view.no_show_calls)),
+            "recall": calling,
+            "start": calling,
+            "no_show": calling,
+            "finish": current is not None and current.status == SERVING and not self.busy,
+            "transfer": target is not None and target.status in (WAITING, CALLED),
+            "cancel_ticket": target is not None and target.status in (WAITING, CALLED),
+            "reprint": target is not None,
+        }
+        if action not in applies:
             return True
-        if action in ("recall", "start", "no_show"):
-            return True if current is not None and current.status == CALLED and not self.busy else None
-        if action == "finish":
-            return True if current is not None and current.status == SERVING and not self.busy else None
-        if action in ("transfer", "cancel_ticket"):
-            target = self.target_ticket()
-            return True if target is not None and target.status in (WAITING, CALLED) else None
-        if action == "reprint":
-            return True if self.target_ticket() is not None else None
-        return True
+        return True if applies[action] else None  # None: shown, greyed out
 
     # --- issuing ---------------------------------------------------------------------------
 
     def action_issue(self, number: int) -> None:
         if self.view is None or not 1 <= number <= min(NUMBER_KEYS, len(self.view.services)):
             return
-        service = self.view.services[number - 1]
+        self._issue(self.view.services[number - 1])
+
+    @work(group="issue")
+    async def _issue(self, service: ServiceQueue) -> None:
+        """One press of a number key; the group keeps presses in order and loses none."""
+        urgent = service.urgent_only
         actor = self.actor
-        if service.urgent_only:
-            if actor is not None and actor.can(Role.SUPERVISOR):
-                question = _("{name} hanya untuk keperluan mendesak. Tandai mendesak?").format(
-                    name=service_name(service.name))
-                self.app.push_screen(ConfirmScreen(question, title=_("Nomor mendesak")),
-                                     partial(self._urgent_answered, service.code))
+        if urgent and actor is not None and actor.can(Role.SUPERVISOR):
+            question = _("{name} hanya untuk keperluan mendesak. Tandai mendesak?").format(
+                name=service_name(service.name))
+            if not await self.app.push_screen_wait(ConfirmScreen(question, title=_("Nomor mendesak"))):
                 return
-            # An operator is refused by core, with the sentence that names who may do it.
-            self._issue(service.code, urgent=True)
-            return
-        self._issue(service.code, urgent=False)
-
-    def _urgent_answered(self, code: str, yes: bool | None) -> None:
-        if yes:
-            self._issue(code, urgent=True)
-
-    def _issue(self, code: str, *, urgent: bool) -> None:
-        printing = receipt_printer_configured(self.app.config)
-        self.run_db(documents.issue_ticket, self.actor, code, urgent=urgent, printing=printing,
-                    then=self._issued, group="issue")
-
-    def _issued(self, issued: documents.IssuedTicket) -> None:
+        # An operator asking for an urgent-only service is refused by core, with the sentence
+        # that names who may do it.
+        printing = RECEIPT_PRINTER in self.app.config.printers
+        issued = await self.db(documents.issue_ticket, actor, service.code, urgent=urgent, printing=printing)
         ticket = issued.ticket
         ahead = _("{n} orang di depannya").format(n=ticket.ahead) if ticket.ahead else _("tidak ada yang di depannya")
         self.notify(_("Nomor {code} ({service}) diambil; {ahead}.").format(
@@ -375,13 +338,15 @@ class QueueScreen(OfficeScreen):
             self.notify(_("Nomor {code} tidak dicetak karena printer struk belum diatur.").format(code=ticket.code),
                         severity="warning", markup=False)
             return
-        self._send_print(issued.job_id, ticket)
+        self._print(ticket, issued.job_id)
 
-    def _send_print(self, job_id: int, ticket: TicketInfo, *, reprint: bool = False) -> None:
-        self.run_db(printjobs.send_job, job_id, self.app.config, actor=self.actor,
-                    then=partial(self._printed, ticket, reprint), group="print")
-
-    def _printed(self, ticket: TicketInfo, reprint: bool, outcome: printjobs.PrintOutcome) -> None:
+    @work(group="print")
+    async def _print(self, ticket: TicketInfo, job_id: int | None = None) -> None:
+        """Send a ticket's print job to the receipt printer; without a job, record a reprint first."""
+        reprint = job_id is None
+        if job_id is None:
+            job_id = await self.db(documents.reprint_ticket, self.actor, ticket.id)
+        outcome = await self.db(printjobs.send_job, job_id, self.app.config, actor=self.actor)
         if outcome.ok:
             if reprint:
                 self.notify(_("Nomor {code} dicetak ulang.").format(code=ticket.code), markup=False)
@@ -397,39 +362,46 @@ class QueueScreen(OfficeScreen):
         ticket = self.target_ticket()
         if ticket is None:
             return
-        if not receipt_printer_configured(self.app.config):
+        if RECEIPT_PRINTER not in self.app.config.printers:
             self.show_error(printjobs.missing_printer_message(RECEIPT_PRINTER))
             return
-        self.run_db(documents.reprint_ticket, self.actor, ticket.id,
-                    then=lambda job_id: self._send_print(job_id, ticket, reprint=True), group="issue")
+        self._print(ticket)
 
     # --- the counter's own ticket ----------------------------------------------------------
 
+    @asynccontextmanager
+    async def _changing(self) -> AsyncIterator[None]:
+        """Around one change at the counter: busy while it runs; after a refusal (shown by the
+        worker) the list is read again, since what was refused may have changed elsewhere."""
+        self.busy = True
+        try:
+            yield
+        except AppError:
+            self.refresh_data()
+            raise
+        finally:
+            self.busy = False
+
     def _acted(self, sentence: str, info: TicketInfo | None = None, *, select: bool = False) -> None:
-        self.busy = False
         if select and info is not None:
             self._select_after_refresh = info.id
         if sentence:
             self.notify(sentence, markup=False)
         self.refresh_data()
 
-    def _failed(self, exc: AppError) -> None:
-        self.busy = False
-        self.show_error(exc)
-        self.refresh_data()
-
-    def _run_action(self, work, *args, then, **kwargs) -> None:
-        self.busy = True
-        self.refresh_bindings()
-        self.run_db(work, *args, then=then, failed=self._failed, group="counter", **kwargs)
+    def _current(self) -> TicketInfo | None:
+        return self.view.current if self.view is not None else None
 
     def action_call_next(self) -> None:
-        view = self.view
-        previous = view.current if view is not None else None
+        previous = self._current()
         gave_up = previous if previous is not None and previous.status == CALLED else None
-        self._run_action(queue.call_next, self.actor, self.counter_number, then=partial(self._called, gave_up))
+        self.busy = True  # greyed out at once, so a second press is not taken as another call
+        self._call_next(gave_up)
 
-    def _called(self, gave_up: TicketInfo | None, info: TicketInfo | None) -> None:
+    @work(group="counter")
+    async def _call_next(self, gave_up: TicketInfo | None) -> None:
+        async with self._changing():
+            info = await self.db(tickets.call_next, self.actor, self.counter_number)
         sentences = []
         if gave_up is not None:
             self.last_no_show = gave_up.code
@@ -441,11 +413,15 @@ class QueueScreen(OfficeScreen):
         self._acted(" ".join(sentences), info, select=True)
 
     def action_recall(self) -> None:
-        current = self.view.current if self.view is not None else None
+        current = self._current()
         if current is not None:
-            self._run_action(queue.recall, self.actor, current.id, then=self._recalled)
+            self.busy = True
+            self._recall(current)
 
-    def _recalled(self, info: TicketInfo) -> None:
+    @work(group="counter")
+    async def _recall(self, current: TicketInfo) -> None:
+        async with self._changing():
+            info = await self.db(tickets.recall, self.actor, current.id)
         if info.status == NO_SHOW:
             self.last_no_show = info.code
             self._acted(_("{code} tidak hadir setelah {n} kali dipanggil; tekan F8 untuk nomor berikutnya.").format(
@@ -454,69 +430,84 @@ class QueueScreen(OfficeScreen):
             self._acted(_("Memanggil ulang {code} ({n}x).").format(code=info.code, n=info.call_count))
 
     def action_start(self) -> None:
-        current = self.view.current if self.view is not None else None
-        if current is None:
-            return
-        if current.protocol_required and not current.protocol_done:
-            self.run_db(queue.health_protocol_items, current.id, then=partial(self._ask_protocol, current))
-            return
-        self._run_action(queue.start_serving, self.actor, current.id, then=self._started)
+        current = self._current()
+        if current is not None:
+            self.busy = True
+            self._start(current)
 
-    def _ask_protocol(self, ticket: TicketInfo, items) -> None:
-        self.app.push_screen(HealthProtocolDialog(ticket.code, items), partial(self._protocol_answered, ticket))
-
-    def _protocol_answered(self, ticket: TicketInfo, checked: list[int] | None) -> None:
-        if checked is None:
-            return
-        self._run_action(_record_protocol_and_start, self.actor, ticket.id, checked, then=self._started)
-
-    def _started(self, info: TicketInfo) -> None:
+    @work(group="counter")
+    async def _start(self, current: TicketInfo) -> None:
+        """Start serving; perekaman KTP-el first asks for its health-protocol checklist."""
+        async with self._changing():
+            if current.protocol_required and not current.protocol_done:
+                items = await self.db(tickets.health_protocol_items, current.id)
+                checked = await self.app.push_screen_wait(HealthProtocolDialog(current.code, items))
+                if checked is None:
+                    return
+                info = await self.db(_record_protocol_and_start, self.actor, current.id, checked)
+            else:
+                info = await self.db(tickets.start_serving, self.actor, current.id)
         self._acted(_("Mulai melayani {code}.").format(code=info.code))
 
     def action_finish(self) -> None:
-        current = self.view.current if self.view is not None else None
+        current = self._current()
         if current is not None:
-            self._run_action(queue.finish, self.actor, current.id,
-                             then=lambda info: self._acted(_("{code} selesai dilayani.").format(code=info.code)))
+            self.busy = True
+            self._finish(current)
+
+    @work(group="counter")
+    async def _finish(self, current: TicketInfo) -> None:
+        async with self._changing():
+            info = await self.db(tickets.finish, self.actor, current.id)
+        self._acted(_("{code} selesai dilayani.").format(code=info.code))
 
     def action_no_show(self) -> None:
-        current = self.view.current if self.view is not None else None
+        current = self._current()
         if current is not None:
-            self._run_action(queue.mark_no_show, self.actor, current.id, then=self._no_show)
+            self.busy = True
+            self._no_show(current)
 
-    def _no_show(self, info: TicketInfo) -> None:
+    @work(group="counter")
+    async def _no_show(self, current: TicketInfo) -> None:
+        async with self._changing():
+            info = await self.db(tickets.mark_no_show, self.actor, current.id)
         self.last_no_show = info.code
         self._acted(_("{code} ditandai tidak hadir; tekan u bila warganya datang lagi.").format(code=info.code))
 
     # --- any ticket --------------------------------------------------------------------------
 
     def action_requeue(self) -> None:
-        dialog = TicketCodeDialog(
+        self._requeue(self.last_no_show)
+
+    @work(group="counter")
+    async def _requeue(self, offered: str) -> None:
+        code = await self.app.push_screen_wait(TextPrompt(
             _("Kembalikan ke antrian"),
             _("Nomor yang tidak hadir dapat kembali ke antrian di tempatnya semula. Nomor antrian warga:"),
-            self.last_no_show,
-        )
-        self.app.push_screen(dialog, self._requeue_code)
-
-    def _requeue_code(self, code: str | None) -> None:
-        if code:
-            self._run_action(_requeue_by_code, self.actor, code,
-                             then=lambda info: self._acted(
-                                 _("{code} kembali ke antrian.").format(code=info.code), info, select=True))
+            value=offered,
+            max_length=TICKET_CODE_MAX,
+            placeholder="A-007",
+            empty=_("Ketik nomor antriannya, mis. A-007."),
+        ))
+        if not code:
+            return
+        async with self._changing():
+            info = await self.db(_requeue_by_code, self.actor, code.upper())
+        self._acted(_("{code} kembali ke antrian.").format(code=info.code), info, select=True)
 
     def action_transfer(self) -> None:
         ticket = self.target_ticket()
-        if ticket is None or self.view is None:
-            return
-        self.app.push_screen(TransferDialog(ticket, self.view.services), partial(self._transfer_to, ticket))
+        if ticket is not None and self.view is not None:
+            self._transfer(ticket, self.view.services)
 
-    def _transfer_to(self, ticket: TicketInfo, choice: TransferChoice | None) -> None:
+    @work(group="counter")
+    async def _transfer(self, ticket: TicketInfo, services: list[ServiceQueue]) -> None:
+        choice = await self.app.push_screen_wait(TransferDialog(ticket, services))
         if choice is None:
             return
-        self._run_action(queue.transfer, self.actor, ticket.id, service_code=choice.service_code,
-                         counter_number=choice.counter_number, note=choice.note, then=self._transferred)
-
-    def _transferred(self, info: TicketInfo) -> None:
+        async with self._changing():
+            info = await self.db(tickets.transfer, self.actor, ticket.id, service_code=choice.service_code,
+                                 counter_number=choice.counter_number, note=choice.note)
         where = service_name(info.service_name)
         if info.counter_number:
             where = _("{service}, loket {n}").format(service=where, n=info.counter_number)
@@ -525,20 +516,21 @@ class QueueScreen(OfficeScreen):
     def action_cancel_ticket(self) -> None:
         ticket = self.target_ticket()
         if ticket is not None:
-            self._cancel_flow(ticket)
+            self._cancel(ticket)
 
-    @work(group="cancel-dialog", exclusive=True)
-    async def _cancel_flow(self, ticket: TicketInfo) -> None:
-        reason = await self.app.push_screen_wait(ReasonDialog(
+    @work(group="counter")
+    async def _cancel(self, ticket: TicketInfo) -> None:
+        reason = await self.app.push_screen_wait(TextPrompt(
             _("Batalkan {code}").format(code=ticket.code),
             _("Nomor {code} ({service}) akan dibatalkan; nomornya tidak dipakai lagi. Tulis alasannya:").format(
                 code=ticket.code, service=service_name(ticket.service_name)),
-            required_message=_("Alasan pembatalan wajib diisi."),
+            empty=_("Alasan pembatalan wajib diisi."),
         ))
         if not reason:
             return
         question = _("Batalkan nomor {code}? Alasan: {reason}").format(code=ticket.code, reason=reason)
         if not await self.app.push_screen_wait(ConfirmScreen(question, title=_("Batalkan nomor antrian"), default=False)):
             return
-        self._run_action(queue.cancel, self.actor, ticket.id, reason,
-                         then=lambda info: self._acted(_("Nomor {code} dibatalkan.").format(code=info.code)))
+        async with self._changing():
+            info = await self.db(tickets.cancel, self.actor, ticket.id, reason)
+        self._acted(_("Nomor {code} dibatalkan.").format(code=info.code))

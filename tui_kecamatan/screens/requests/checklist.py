@@ -15,16 +15,17 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from tui_kecamatan.core import requests
+from tui_kecamatan.core import request_labels, requests
 from tui_kecamatan.core.requests import ItemInfo, RequestDetail, RequestInfo
 from tui_kecamatan.core.text import NOTE_MAX, clean_note
+from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
+from tui_kecamatan.screens.requests.contact import CitizenContact
+from tui_kecamatan.screens.requests.print_choice import DocumentPrinting
 from tui_kecamatan.widgets.confirm import ConfirmScreen
-from tui_kecamatan.screens.requests.contact import contact_citizen, contact_kind
-from tui_kecamatan.widgets.prompt import TextPrompt
-from tui_kecamatan.screens.requests.print_choice import print_request_document
 from tui_kecamatan.widgets.keybar import KeyBar
+from tui_kecamatan.widgets.prompt import TextPrompt
 
 CHECKED_BOX = "[x]"
 EMPTY_BOX = "[ ]"
@@ -240,7 +241,7 @@ class ChecklistView(VerticalScroll, can_focus=True):
             self.cursor = message.index
 
 
-class ChecklistScreen(OfficeScreen):
+class ChecklistScreen(DocumentPrinting, CitizenContact, OfficeScreen):
     """The checklist of one request, by id or registration number."""
 
     CSS_PATH = "checklist.tcss"
@@ -255,13 +256,17 @@ class ChecklistScreen(OfficeScreen):
         Binding("h", "contact", _("Hubungi (WhatsApp)"), id="contact"),
         Binding("l", "print_sheet", _("Cetak daftar periksa (A4)"), id="print-sheet"),
     ]
+    # Saves go to core one after another, in the order they were asked for.
+    ORDERED_GROUPS = frozenset({"save"})
+
+    saving: reactive[bool] = reactive(False, bindings=True)
+    """The checklist is on its way to core: saving and notes are greyed out meanwhile."""
 
     def __init__(self, request_ref: int | str) -> None:
         super().__init__()
         self.request_ref = request_ref
         self.detail: RequestDetail | None = None
         self.saved: dict[int, tuple[bool, str]] = {}
-        self.saving = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="checklist-title")
@@ -273,11 +278,9 @@ class ChecklistScreen(OfficeScreen):
 
     # --- loading ---------------------------------------------------------------------------
 
-    def refresh_data(self) -> None:
-        self.run_db(requests.get_request, self.request_ref, self.app.actor, then=self._loaded, group="load",
-                    exclusive=True)
-
-    def _loaded(self, detail: RequestDetail) -> None:
+    @work(group="load", exclusive=True)
+    async def refresh_data(self) -> None:
+        detail = await self.db(requests.get_request, self.request_ref, self.app.actor)
         first = self.detail is None
         self.detail = detail
         info = detail.request
@@ -289,7 +292,7 @@ class ChecklistScreen(OfficeScreen):
             (info.status_label, "bold")))
         view = self.query_one(ChecklistView)
         view.border_title = _("Persyaratan")
-        editable = requests.RequestAction.CHECKLIST.value in detail.allowed_actions
+        editable = request_labels.RequestAction.CHECKLIST.value in detail.allowed_actions
         if first or not self.has_unsaved_changes():
             self.saved = {item.id: (item.checked, item.note) for item in detail.items}
             view.set_lines([Line.of(item) for item in detail.items], read_only=not editable)
@@ -336,9 +339,9 @@ class ChecklistScreen(OfficeScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         allowed = self.detail.allowed_actions if self.detail else ()
         if action in ("save", "note"):
-            return True if requests.RequestAction.CHECKLIST.value in allowed and not self.saving else None
+            return True if request_labels.RequestAction.CHECKLIST.value in allowed and not self.saving else None
         if action == "contact":
-            return True if self.detail is not None and contact_kind(self.detail, self.app.actor) == "missing" else None
+            return True if self.detail is not None and self.contact_kind(self.detail, self.app.actor) == "missing" else None
         if action == "print_sheet":
             return True if self.detail is not None else None
         return super().check_action(action, parameters)
@@ -361,25 +364,24 @@ class ChecklistScreen(OfficeScreen):
     def action_save(self) -> None:
         if self.saving or self.detail is None:
             return
-        lines = self.query_one(ChecklistView).lines
+        lines = list(self.query_one(ChecklistView).lines)
         self.saving = True
-        self.refresh_bindings()
         self._say(_("menyimpan..."), "warning")
+        self._save(self.detail.request.id, lines)
+
+    @work(group="save")
+    async def _save(self, request_id: int, lines: list[Line]) -> None:
         entries = [(line.id, line.checked, line.note) for line in lines]
-        self.run_db(requests.save_checklist, self.app.actor, self.detail.request.id, entries,
-                    then=self._saved, failed=self._refused, group="save")
-
-    def _refused(self, exc) -> None:
-        self.saving = False
-        self.refresh_bindings()
-        self._say(str(exc), "error")
-
-    def _saved(self, info: RequestInfo) -> None:
-        self.saving = False
-        lines = self.query_one(ChecklistView).lines
+        try:
+            info: RequestInfo = await self.db(requests.save_checklist, self.app.actor, request_id, entries)
+        except AppError as exc:
+            self._say(str(exc), "error")
+            return
+        finally:
+            self.saving = False
         self.saved = {line.id: (line.checked, line.note) for line in lines}
         missing = [line for line in lines if line.mandatory and not line.checked]
-        if info.status == requests.RequestStatus.COMPLETE.value:
+        if info.status == request_labels.RequestStatus.COMPLETE.value:
             self._say(Content.assemble((_("Tersimpan: "), "bold"), (info.status_label, "bold $success"), ". ",
                                        _("Permohonan dapat diproses.")), "ok")
         else:
@@ -387,7 +389,7 @@ class ChecklistScreen(OfficeScreen):
                                        str(len(missing)), " ", _("berkas wajib kurang.")), "warning")
         self._show_summary()
         self.refresh_data()
-        if info.status == requests.RequestStatus.INCOMPLETE.value:
+        if info.status == request_labels.RequestStatus.INCOMPLETE.value:
             self._offer_contact(info, len(missing))
 
     @work(group="offer", exclusive=True)
@@ -398,9 +400,10 @@ class ChecklistScreen(OfficeScreen):
             return
         question = _("Berkas kurang: {n}. Hubungi pemohon lewat WhatsApp?").format(n=missing)
         if await self.app.push_screen_wait(ConfirmScreen(question, title=_("Berkas kurang"))):
-            contact_citizen(self, info.id, "missing", applicant=info.name)
+            await self.contact_citizen(info.id, "missing", applicant=info.name)
 
-    def action_contact(self) -> None:
+    @work(group="contact")
+    async def action_contact(self) -> None:
         if self.detail is None:
             return
         if self.has_unsaved_changes():
@@ -408,12 +411,13 @@ class ChecklistScreen(OfficeScreen):
                       "warning")
             return
         info = self.detail.request
-        contact_citizen(self, info.id, "missing", applicant=info.name)
+        await self.contact_citizen(info.id, "missing", applicant=info.name)
 
-    def action_print_sheet(self) -> None:
+    @work(group="print")
+    async def action_print_sheet(self) -> None:
         if self.detail is None:
             return
         if self.has_unsaved_changes():
             self._say(_("Simpan daftar periksa dulu (Ctrl+S) agar lembar yang dicetak sesuai."), "warning")
             return
-        print_request_document(self, "checklist", self.detail.request.id)
+        await self.print_document("checklist", self.detail.request.id)

@@ -4,22 +4,20 @@ message went out (the office has no WhatsApp gateway)."""
 
 from __future__ import annotations
 
-from typing import Callable
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_kecamatan.core import messages, requests
 from tui_kecamatan.core.messages import ContactDraft, ContactInfo
-from tui_kecamatan.core.requests import RequestAction, RequestDetail
+from tui_kecamatan.core.request_labels import RequestAction
+from tui_kecamatan.core.requests import RequestDetail
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.base import AppScreen
-from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
+from tui_kecamatan.widgets.db_work import DatabaseWork
+from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
 
 TITLES = {
     "missing": "Hubungi pemohon: berkas kurang",
@@ -28,7 +26,7 @@ TITLES = {
 }
 
 
-class ContactScreen(ModalScreen[bool]):
+class ContactScreen(Dialog[bool]):
     """Show a drafted message; answers True when the operator confirms it was sent (s key),
     False when the dialog is closed without sending (Esc).
 
@@ -38,9 +36,6 @@ class ContactScreen(ModalScreen[bool]):
     """
 
     DEFAULT_CSS = """
-    ContactScreen {
-        align: center middle;
-    }
     ContactScreen > DialogBox {
         width: 78;
     }
@@ -83,10 +78,10 @@ class ContactScreen(ModalScreen[bool]):
         Binding("s", "sent", _("Sudah terkirim")),
         Binding("c", "copy_text", _("Salin pesan")),
         Binding("l", "copy_link", _("Salin tautan")),
-        Binding("escape", "close", _("Tutup")),
         Binding("left", "app.focus_previous", _("Tombol sebelumnya"), show=False),
         Binding("right", "app.focus_next", _("Tombol berikutnya"), show=False),
     ]
+    ESCAPE_VALUE = False  # Esc closes the dialog without sending
 
     def __init__(self, draft: ContactDraft, applicant: str = "") -> None:
         super().__init__()
@@ -147,7 +142,7 @@ class ContactScreen(ModalScreen[bool]):
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
         {"sent": self.action_sent, "copy": self.action_copy_text, "link": self.action_copy_link,
-         "close": self.action_close}[str(event.button.id)]()
+         "close": self.action_back_out}[str(event.button.id)]()
 
     def action_sent(self) -> None:
         if self.has_phone:
@@ -162,47 +157,34 @@ class ContactScreen(ModalScreen[bool]):
             self.app.copy_to_clipboard(self.draft.link)
             self.query_one("#contact-status", Static).update(_("Tautan WhatsApp disalin ke clipboard."))
 
-    def action_close(self) -> None:
-        self.dismiss(False)
 
+class CitizenContact(DatabaseWork):
+    """Contacting the citizen about a request, for the request screens; mixed in before
+    `OfficeScreen` and awaited inside the screen's workers."""
 
-def contact_citizen(
-    screen: AppScreen,
-    request_ref: int | str,
-    kind: str,
-    *,
-    applicant: str = "",
-    recorded: Callable[[ContactInfo], None] | None = None,
-) -> None:
-    """Draft the `kind` message for a request, show the dialog, and record the contact when the
-    operator confirms it was sent; refusals (wrong state, nothing missing) come as core's sentence."""
+    async def contact_citizen(self, request_ref: int | str, kind: str, *, applicant: str = "") -> ContactInfo | None:
+        """Draft the `kind` message for a request, show the dialog, and record the contact when
+        the operator confirms it was sent; the recorded contact, or None when nothing was sent.
+        Refusals (wrong state, nothing missing) come as core's sentence."""
+        draft: ContactDraft = await self.db(messages.draft, request_ref, kind)
+        if not await self.app.push_screen_wait(ContactScreen(draft, applicant)):
+            return None
+        contact: ContactInfo = await self.db(messages.record_contact, self.app.actor, draft.request_id, draft.kind,
+                                             draft.text)
+        self.notify(_("Kontak tercatat: {label}.").format(label=contact.label), markup=False)
+        return contact
 
-    def show(draft: ContactDraft) -> None:
-        screen.app.push_screen(ContactScreen(draft, applicant), callback=lambda sent: confirmed(draft, sent))
+    @staticmethod
+    def contact_kind(detail: RequestDetail, actor) -> str | None:
+        """The message that fits the request now ("missing" or "ready"), or None.
 
-    def confirmed(draft: ContactDraft, sent: bool | None) -> None:
-        if not sent:
-            return
-        screen.run_db(messages.record_contact, screen.app.actor, draft.request_id, draft.kind, draft.text,
-                      then=done, group="contact")
-
-    def done(contact: ContactInfo) -> None:
-        screen.notify(_("Kontak tercatat: {label}.").format(label=contact.label), markup=False)
-        if recorded is not None:
-            recorded(contact)
-
-    screen.run_db(messages.draft, request_ref, kind, then=show, group="contact")
-
-
-def contact_kind(detail: RequestDetail, actor) -> str | None:
-    """The message that fits the request now ("missing" or "ready"), or None.
-
-    A request without a phone number still gets its message (to read out on the telephone);
-    the dialog then explains why nothing can be recorded.
-    """
-    allowed = requests.allowed_actions(detail.request.status, actor, has_missing=bool(detail.missing), has_phone=True)
-    if RequestAction.CONTACT_MISSING.value in allowed:
-        return "missing"
-    if RequestAction.CONTACT_READY.value in allowed:
-        return "ready"
-    return None
+        A request without a phone number still gets its message (to read out on the telephone);
+        the dialog then explains why nothing can be recorded.
+        """
+        allowed = requests.allowed_actions(detail.request.status, actor, has_missing=bool(detail.missing),
+                                           has_phone=True)
+        if RequestAction.CONTACT_MISSING.value in allowed:
+            return "missing"
+        if RequestAction.CONTACT_READY.value in allowed:
+            return "ready"
+        return None

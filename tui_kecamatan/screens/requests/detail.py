@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from printing.text import format_date
@@ -18,18 +19,19 @@ from tui_kecamatan import screens
 from tui_kecamatan.core import clock, requests
 from tui_kecamatan.core.pickup import COLLECTOR_LABELS
 from tui_kecamatan.core.accounts import Role
-from tui_kecamatan.core.requests import RequestAction, RequestDetail, RequestInfo, TimelineEntry
+from tui_kecamatan.core.request_labels import RequestAction
+from tui_kecamatan.core.requests import RequestDetail, RequestInfo, TimelineEntry
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.core.validation import format_phone
 from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.screens.requests.checklist import ChecklistScreen
+from tui_kecamatan.screens.requests.contact import CitizenContact
+from tui_kecamatan.screens.requests.print_choice import DocumentPrinting
 from tui_kecamatan.widgets.confirm import ConfirmScreen
-from tui_kecamatan.screens.requests.contact import contact_citizen, contact_kind
-from tui_kecamatan.widgets.prompt import TextPrompt
-from tui_kecamatan.screens.requests.print_choice import MediaChoiceScreen, print_request_document, save_request_pdf
 from tui_kecamatan.widgets.keybar import KeyBar
+from tui_kecamatan.widgets.prompt import TextPrompt
 
 A = RequestAction
 # The request's actions as core names them, for the screen's keys.
@@ -147,11 +149,12 @@ class TimelineRow(Horizontal):
         yield Static(timeline_text(self.entry), classes="what", markup=False)
 
 
-class RequestDetailScreen(OfficeScreen):
+class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
     """The detail of one request, by registration number (or id).
 
-    `open_checklist` opens the checklist on top once the request is shown, and `print_receipt`
-    ("a4" or "receipt") prints its receipt: what intake asks for right after saving.
+    `open_checklist` opens the checklist on top once the request is shown, `print_receipt`
+    ("a4", "receipt" or "file") prints its receipt or saves it as a PDF, and `home_on_back` makes
+    Esc lead home rather than to the screen below: what intake asks for right after saving.
     """
 
     CSS_PATH = "detail.tcss"
@@ -177,16 +180,20 @@ class RequestDetailScreen(OfficeScreen):
         Binding("n", "refuse_reveal", _("NIK lengkap (khusus supervisor)"), show=False),
     ]
 
-    def __init__(self, request_ref: int | str, *, open_checklist: bool = False, print_receipt: str | None = None) -> None:
+    busy: reactive[bool] = reactive(False, bindings=True)
+    """A status move is on its way to core: the moves are greyed out meanwhile."""
+
+    def __init__(self, request_ref: int | str, *, open_checklist: bool = False, print_receipt: str | None = None,
+                 home_on_back: bool = False) -> None:
         super().__init__()
         self.request_ref = request_ref
         self.detail: RequestDetail | None = None
         self.revealed_nik = ""
         self.phone_display = ""
-        self.busy = False
         self._shown_timeline: tuple[TimelineEntry, ...] | None = None
         self._open_checklist = open_checklist
         self._print_receipt = print_receipt
+        self._home_on_back = home_on_back
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="detail-header"):
@@ -201,36 +208,43 @@ class RequestDetailScreen(OfficeScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        # Saving as a file asks for a name once the request is loaded (see `_loaded`), so the
-        # question is not hidden under the checklist.
+        # Saving as a file asks for a name once the request is loaded (see `refresh_data`), so
+        # the question is not hidden under the checklist.
         if self._print_receipt and self._print_receipt != "file":
-            print_request_document(self, "receipt", self.request_ref, self._print_receipt)
+            self._print_on_opening(self._print_receipt)
             self._print_receipt = None
+
+    @work(group="print")
+    async def _print_on_opening(self, media: str) -> None:
+        await self.print_document("receipt", self.request_ref, media)
 
     # --- loading ---------------------------------------------------------------------------
 
-    def refresh_data(self) -> None:
-        self.run_db(load_request, self.request_ref, self.app.actor, then=self._loaded,
-                    failed=self._not_loaded, group="load", exclusive=True)
-
-    def _not_loaded(self, exc: AppError) -> None:
-        if self.detail is None:
-            self.query_one("#detail-loading", Static).update(str(exc))
-        self.show_error(exc)
-
-    def _loaded(self, loaded: tuple[RequestDetail, str]) -> None:
-        detail, self.phone_display = loaded
+    @work(group="load", exclusive=True)
+    async def refresh_data(self) -> None:
+        try:
+            detail, self.phone_display = await self.db(load_request, self.request_ref, self.app.actor)
+        except AppError as exc:
+            if self.detail is None:
+                self.query_one("#detail-loading", Static).update(str(exc))
+            raise
         self.detail = detail
         self.request_ref = detail.request.reg_no
         self._show()
         self.refresh_bindings()
         open_checklist, self._open_checklist = self._open_checklist, False
-        if self._print_receipt == "file":
-            self._print_receipt = None
-            save_request_pdf(self, "receipt", detail.request.reg_no,
-                             after=(lambda: self._push_checklist(detail)) if open_checklist else None)
-        elif open_checklist:
+        save_file, self._print_receipt = self._print_receipt == "file", None
+        if open_checklist or save_file:
+            self._continue_intake(detail, open_checklist, save_file)
+
+    @work(group="intake")
+    async def _continue_intake(self, detail: RequestDetail, open_checklist: bool, save_file: bool) -> None:
+        """Right after intake: the file name for the receipt's PDF, then the checklist on top
+        while the file is written."""
+        path = await self.ask_pdf_path("receipt", detail.request.reg_no) if save_file else None
+        if open_checklist:
             self._push_checklist(detail)
+        await self.save_document_pdf("receipt", detail.request.reg_no, path)
 
     def _push_checklist(self, detail: RequestDetail) -> None:
         if RequestAction.CHECKLIST.value in detail.allowed_actions:
@@ -352,7 +366,7 @@ class RequestDetailScreen(OfficeScreen):
                 return None
             return True if KEY_ACTIONS[action].value in detail.allowed_actions else None
         if action == "contact":
-            return True if detail is not None and contact_kind(detail, actor) is not None else None
+            return True if detail is not None and self.contact_kind(detail, actor) is not None else None
         if action in ("print_receipt", "print_sheet"):
             return True if detail is not None else None
         return super().check_action(action, parameters)
@@ -360,49 +374,52 @@ class RequestDetailScreen(OfficeScreen):
     def _ref(self) -> int | str:
         return self.detail.request.id if self.detail is not None else self.request_ref
 
+    def action_back(self) -> None:
+        if self._home_on_back and self.app.can_go_back(self):
+            # Opened in place of the intake form (which starts afresh underneath): Esc goes home.
+            self.app.pop_screen()
+            self.app.open_screen("home")
+        else:
+            super().action_back()
+
     def action_checklist(self) -> None:
         if self.detail is not None:
             self.app.push_screen(ChecklistScreen(self.detail.request.reg_no))
 
-    def action_contact(self) -> None:
+    @work(group="contact")
+    async def action_contact(self) -> None:
         detail = self.detail
-        kind = contact_kind(detail, self.app.actor) if detail is not None else None
+        kind = self.contact_kind(detail, self.app.actor) if detail is not None else None
         if detail is not None and kind is not None:
-            contact_citizen(self, detail.request.id, kind, applicant=detail.request.name)
+            await self.contact_citizen(detail.request.id, kind, applicant=detail.request.name)
 
     def action_process(self) -> None:
         self._move(requests.start_processing)
 
     def action_ready(self) -> None:
-        self._move(requests.mark_ready, then=self._offer_ready_message)
+        self._move(requests.mark_ready, offer_message=True)
 
-    def _move(self, move, *args, then=None) -> None:
-        """Run a status move in a worker; core's sentence is shown if it refuses."""
+    def _move(self, move, *args, offer_message: bool = False) -> None:
+        """Start a status move unless one is on its way (the keys are greyed out meanwhile)."""
         if self.busy:
             return
         self.busy = True
-        self.refresh_bindings()
+        self._run_move(move, args, offer_message)
 
-        def moved(info: RequestInfo) -> None:
-            self._settled()
-            self.notify(_("Permohonan {reg_no} sekarang: {status}.").format(reg_no=info.reg_no,
-                                                                           status=info.status_label), markup=False)
+    @work(group="move")
+    async def _run_move(self, move, args: tuple, offer_message: bool) -> None:
+        """The move in core; its sentence is shown if it refuses, and the request is read again
+        either way."""
+        try:
+            info: RequestInfo = await self.db(move, self.app.actor, self._ref(), *args)
+        finally:
+            self.busy = False
             self.refresh_data()
-            if then is not None:
-                then(info)
+        self.notify(_("Permohonan {reg_no} sekarang: {status}.").format(reg_no=info.reg_no, status=info.status_label),
+                    markup=False)
+        if offer_message:
+            await self._offer_ready_message(info)
 
-        def refused(exc: AppError) -> None:
-            self._settled()
-            self.show_error(exc)
-            self.refresh_data()
-
-        self.run_db(move, self.app.actor, self._ref(), *args, then=moved, failed=refused, group="move")
-
-    def _settled(self) -> None:
-        self.busy = False
-        self.refresh_bindings()
-
-    @work(group="offer", exclusive=True)
     async def _offer_ready_message(self, info: RequestInfo) -> None:
         if not info.phone:
             self.notify(_("Pemohon tidak mencantumkan nomor HP/WA; kabari lewat telepon atau saat pemohon "
@@ -410,7 +427,7 @@ class RequestDetailScreen(OfficeScreen):
             return
         question = _("Dokumen siap diambil. Kirim pesan ke pemohon lewat WhatsApp?")
         if await self.app.push_screen_wait(ConfirmScreen(question, title=_("Dokumen siap"))):
-            contact_citizen(self, info.id, "ready", applicant=info.name)
+            await self.contact_citizen(info.id, "ready", applicant=info.name)
 
     def action_pickup(self) -> None:
         if self.detail is None:
@@ -448,37 +465,34 @@ class RequestDetailScreen(OfficeScreen):
         if await self.app.push_screen_wait(ConfirmScreen(text, title=title, default=False)):
             self._move(move, reason)
 
-    def action_print_receipt(self) -> None:
+    @work(group="print")
+    async def action_print_receipt(self) -> None:
         if self.detail is None:
             return
         reg_no = self.detail.request.reg_no
+        media = await self.choose_media(_("Cetak tanda terima permohonan {reg_no} di mana?").format(reg_no=reg_no),
+                                        title=_("Cetak tanda terima"))
+        if media:
+            await self.print_document("receipt", reg_no, media)
 
-        def chosen(media: str | None) -> None:
-            if media:
-                print_request_document(self, "receipt", reg_no, media)
-
-        self.app.push_screen(MediaChoiceScreen(_("Cetak tanda terima permohonan {reg_no} di mana?").format(
-            reg_no=reg_no), title=_("Cetak tanda terima")), callback=chosen)
-
-    def action_print_sheet(self) -> None:
+    @work(group="print")
+    async def action_print_sheet(self) -> None:
         if self.detail is not None:
-            print_request_document(self, "checklist", self.detail.request.id)
+            await self.print_document("checklist", self.detail.request.id)
 
-    def action_reveal_nik(self) -> None:
+    @work(group="reveal")
+    async def action_reveal_nik(self) -> None:
         if self.detail is None:
             return
+        self.revealed_nik = await self.db(requests.reveal_nik, self.app.actor, self.detail.request.id)
+        self._show()
+        self.refresh_bindings()
 
-        def revealed(nik: str) -> None:
-            self.revealed_nik = nik
-            self._show()
-            self.refresh_bindings()
-
-        self.run_db(requests.reveal_nik, self.app.actor, self.detail.request.id, then=revealed, group="reveal")
-
-    def action_refuse_reveal(self) -> None:
+    @work(group="reveal")
+    async def action_refuse_reveal(self) -> None:
+        """For an operator: core refuses with its sentence (and records nothing)."""
         if self.detail is not None:
-            self.run_db(requests.reveal_nik, self.app.actor, self.detail.request.id, then=lambda _nik: None,
-                        group="reveal")
+            await self.db(requests.reveal_nik, self.app.actor, self.detail.request.id)
 
 
 def load_request(ref: int | str, actor) -> tuple[RequestDetail, str]:

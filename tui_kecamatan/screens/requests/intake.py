@@ -6,15 +6,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
-from tui_kecamatan.core import queue, requests, services, validation
-from tui_kecamatan.core.queue import TicketInfo
+from tui_kecamatan.core import queue_views, requests, services, validation
+from tui_kecamatan.core.desa import list_desa
+from tui_kecamatan.core.tickets import TicketInfo
 from tui_kecamatan.core.requests import CitizenInfo, RequestInfo
 from tui_kecamatan.core.services import ServiceInfo
 from tui_kecamatan.core.text import NAME_MAX, clean_name
@@ -22,8 +24,8 @@ from tui_kecamatan.errors import AppError, InvalidInput, NotFound
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.screens.requests.detail import RequestDetailScreen
-from tui_kecamatan.screens.requests.print_choice import MediaChoiceScreen
-from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow
+from tui_kecamatan.screens.requests.print_choice import DocumentPrinting
+from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, first_failure
 from tui_kecamatan.widgets.keybar import KeyBar
 
 OK_MARK = "✓"
@@ -44,13 +46,13 @@ def load_choices(counter_number: int | None) -> IntakeChoices:
     ticket, known = None, False
     if counter_number is not None:
         try:
-            ticket = queue.counter_current(counter_number)
+            ticket = queue_views.counter_current(counter_number)
             known = True
         except NotFound:
             known = False  # this station's counter is not set up: the request is taken without it
     return IntakeChoices(
         services=tuple(services.list_services()),
-        desa=tuple(desa.name for desa in services.list_desa()),
+        desa=tuple(desa.name for desa in list_desa()),
         ticket=ticket,
         counter_known=known,
     )
@@ -126,7 +128,7 @@ class IntakeRow(FormRow):
         widget.update(text)
 
 
-class IntakeScreen(OfficeScreen):
+class IntakeScreen(DocumentPrinting, OfficeScreen):
     CSS_PATH = "intake.tcss"
     SCREEN_NAME = "intake"
     TITLE = _("Permohonan baru")
@@ -134,16 +136,20 @@ class IntakeScreen(OfficeScreen):
     HELP = _("Pilih layanan, lalu isi NIK, nama, nomor KK (bila layanan memerlukannya), nomor HP/WA "
              "dan desa/kelurahan pemohon. Angka diperiksa saat diketik; NIK yang pernah datang mengisi "
              "data lamanya. Ctrl+S menyimpan dan memberi No. registrasi, lalu tanda terima dapat "
-             "dicetak dan daftar periksa berkas dibuka. Esc membatalkan.")
+             "dicetak dan daftar periksa berkas dibuka. Esc kembali ke layar utama; isian yang belum "
+             "disimpan tetap ada saat F3 ditekan lagi.")
     BINDINGS = [
         Binding("ctrl+s", "save", _("Simpan"), id="save"),
-        Binding("escape", "back", _("Batal"), id="back"),
     ]
+    # Saving runs in this group: one save at a time, in the order they were asked for.
+    ORDERED_GROUPS = frozenset({"save"})
+
+    saving: reactive[bool] = reactive(False, bindings=True)
+    """The request is on its way to core (and then its receipt question): Ctrl+S is greyed out."""
 
     def __init__(self) -> None:
         super().__init__()
         self.choices: IntakeChoices | None = None
-        self.saving = False
         self._looked_up = ""
         self._filling: set[str | None] = set()
 
@@ -183,10 +189,9 @@ class IntakeScreen(OfficeScreen):
 
     # --- loading ---------------------------------------------------------------------------
 
-    def refresh_data(self) -> None:
-        self.run_db(load_choices, self.app.counter_number, then=self._loaded, group="load", exclusive=True)
-
-    def _loaded(self, choices: IntakeChoices) -> None:
+    @work(group="load", exclusive=True)
+    async def refresh_data(self) -> None:
+        choices = await self.db(load_choices, self.app.counter_number)
         first = self.choices is None
         self.choices = choices
         ticket_line = self.query_one("#intake-ticket", Static)
@@ -313,9 +318,11 @@ class IntakeScreen(OfficeScreen):
         if nik == self._looked_up:
             return
         self._looked_up = nik
-        self.run_db(requests.citizen_by_nik, nik, then=self._fill_in, group="citizen", exclusive=True)
+        self._fill_in(nik)
 
-    def _fill_in(self, citizen: CitizenInfo | None) -> None:
+    @work(group="citizen", exclusive=True)
+    async def _fill_in(self, nik: str) -> None:
+        citizen: CitizenInfo | None = await self.db(requests.citizen_by_nik, nik)
         if citizen is None:
             return
         filled = False
@@ -358,10 +365,8 @@ class IntakeScreen(OfficeScreen):
         for selector, row_id, what in (("#intake-nik", "#row-nik", _("NIK")), ("#intake-name", None, ""),
                                        ("#intake-kk", "#row-kk", _("No. KK")),
                                        ("#intake-phone", "#row-phone", _("No. HP/WA"))):
-            field = self.query_one(selector, Input)
-            result = field.validate(field.value)
-            if result is not None and not result.is_valid:
-                sentence = result.failure_descriptions[0]
+            sentence = first_failure(self.query_one(selector, Input))
+            if sentence is not None:
                 if row_id is None:
                     self._fail(selector, sentence)
                 else:
@@ -385,26 +390,49 @@ class IntakeScreen(OfficeScreen):
             urgent=bool(self.query_one("#row-urgent").display and self.query_one("#intake-urgent", Checkbox).value),
         )
         self.saving = True
-        self.refresh_bindings()
         self.query_one(FormMessage).show(_("menyimpan..."), "busy")
-        self.run_db(requests.create_request, self.app.actor, then=self._saved, failed=self._refused, group="save",
-                    **fields)
+        self._save(fields)
 
-    def _refused(self, exc: AppError) -> None:
-        self.saving = False
-        self.refresh_bindings()
-        self.query_one(FormMessage).show(str(exc), "error")
-
-    def _saved(self, info: RequestInfo) -> None:
+    @work(group="save")
+    async def _save(self, fields: dict) -> None:
+        """Save the request (saves run one at a time, first asked first saved)."""
+        try:
+            info: RequestInfo = await self.db(requests.create_request, self.app.actor, **fields)
+        except AppError as exc:
+            self.saving = False
+            self.query_one(FormMessage).show(str(exc), "error")
+            return
         self.query_one(FormMessage).show(_("Tersimpan dengan No. registrasi {reg_no}.").format(reg_no=info.reg_no))
+        self._saved(info)
+
+    @work(group="saved")
+    async def _saved(self, info: RequestInfo) -> None:
+        """Ask where the receipt goes, then show the new request with its checklist over a form
+        emptied for the next citizen."""
         headline = Content.assemble(_("No. registrasi: "), (info.reg_no, "bold"))
         question = _("Permohonan {service} atas nama {name} tersimpan. Cetak tanda terima?").format(
             service=info.service_name, name=info.name)
+        media = await self.choose_media(question, title=_("Permohonan tersimpan"), headline=headline)
+        # The detail takes the form's place: Esc from the checklist leads to the new request, and
+        # Esc from there home; the form underneath starts afresh, so F3 finds it empty.
+        await self.app.push_screen(RequestDetailScreen(info.reg_no, open_checklist=True, print_receipt=media,
+                                                       home_on_back=True))
+        self._start_afresh()
 
-        def chosen(media: str | None) -> None:
-            # The detail screen takes the intake's place: Esc from the checklist leads to the
-            # new request, and Esc from there home.
-            self.app.switch_screen(RequestDetailScreen(info.reg_no, open_checklist=True, print_receipt=media))
-
-        self.app.push_screen(MediaChoiceScreen(question, title=_("Permohonan tersimpan"), headline=headline),
-                             callback=chosen)
+    def _start_afresh(self) -> None:
+        """Empty the form as a new one would be, and read this counter's ticket again."""
+        with self.app.batch_update():
+            for field in self.query(Input):
+                field.value = ""
+                field.remove_class("-invalid", "-valid")  # nothing typed yet: nothing to judge
+            self.query_one("#intake-service", Select).clear()
+            self.query_one("#intake-desa", Select).clear()
+            self.query_one("#channel-walk-in", RadioButton).value = True
+            self.query_one("#intake-urgent", Checkbox).value = False
+            self.query_one(FormMessage).clear()
+        self._looked_up = ""
+        self._filling.clear()
+        self.choices = None
+        self.saving = False
+        self.refresh_data()
+        self.query_one("#intake-service").focus()

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
 from printing.text import format_date_short, format_datetime
@@ -21,6 +22,8 @@ from tui_kecamatan.core.text import clean_name, clean_text, mask_nik
 from tui_kecamatan.errors import AppError, InvalidInput
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
+from tui_kecamatan.screens.requests.contact import ContactScreen
+from tui_kecamatan.widgets.confirm import ConfirmScreen
 from tui_kecamatan.widgets.form import CoreCheck
 from tui_kecamatan.widgets.keybar import KeyBar
 
@@ -106,13 +109,16 @@ class PickupScreen(OfficeScreen):
     # The fields where Enter means "go on": look up, next field, confirm.
     FIELDS = ("pickup-reg", "pickup-name-input", "pickup-nik-input")
 
+    busy: reactive[bool] = reactive(False, bindings=True)
+    """A pickup or delivery is being recorded: the keys that change something are greyed out."""
+
     def __init__(self, reg_no: str | None = None) -> None:
         super().__init__()
         self.initial_reg_no = reg_no or ""
         self.view: PickupView | None = None
         self.media = "receipt"
-        self.busy = False
         self.looking_up = ""
+        self._confirming = False  # the confirmation question is open (or about to be)
 
     def compose(self) -> ComposeResult:
         yield Static(_("Pengambilan dokumen"), id="pickup-title", markup=False)
@@ -175,8 +181,16 @@ class PickupScreen(OfficeScreen):
         self.looking_up = reg_no
         if not quiet:
             self.query_one("#pickup-state", Static).update(Content.styled(_("mencari..."), "$warning"))
-        self.run_db(pickup.find_for_pickup, reg_no, then=lambda view: self._found(reg_no, view, quiet=quiet),
-                    failed=lambda exc: self._not_found(reg_no, exc), group="lookup", exclusive=True)
+        self._look_up(reg_no, quiet)
+
+    @work(group="lookup", exclusive=True)
+    async def _look_up(self, reg_no: str, quiet: bool) -> None:
+        try:
+            view = await self.db(pickup.find_for_pickup, reg_no)
+        except AppError as exc:
+            self._not_found(reg_no, exc)  # the sentence stands where the request would
+            return
+        self._found(reg_no, view, quiet=quiet)
 
     def _found(self, reg_no: str, view: PickupView, *, quiet: bool = False) -> None:
         if self.looking_up == reg_no:
@@ -390,7 +404,7 @@ class PickupScreen(OfficeScreen):
         return "\n".join(lines)
 
     def action_confirm(self) -> None:
-        if self.busy:
+        if self.busy or self._confirming:
             return
         if not self._loaded_matches_input():
             value = self._reg_input().value
@@ -408,21 +422,25 @@ class PickupScreen(OfficeScreen):
         collector = self._collector()
         if collector is None:
             return
-        from tui_kecamatan.widgets.confirm import ConfirmScreen
+        self._confirming = True
+        self._confirm(view, collector)
 
-        question = self._question(view, collector)
-        self.app.push_screen(ConfirmScreen(question, title=_("Konfirmasi pengambilan")),
-                             callback=lambda yes: self._confirmed(view, collector, media=self.media) if yes else None)
-
-    def _confirmed(self, view: PickupView, collector: Collector, *, media: str) -> None:
-        self.busy = True
-        self._show_view()
-        self._outcome(_("memproses..."), "busy")
-        self.refresh_bindings()
-        self.run_db(hand_over, self.app.actor, view.reg_no, collector, media,
-                    then=self._handed_over, failed=self._hand_over_failed, group="pickup")
-
-    def _handed_over(self, done: HandedOver) -> None:
+    @work(group="pickup")
+    async def _confirm(self, view: PickupView, collector: Collector) -> None:
+        """Ask, then record the pickup and print its proof."""
+        try:
+            yes = await self.app.push_screen_wait(ConfirmScreen(self._question(view, collector),
+                                                                title=_("Konfirmasi pengambilan")))
+        finally:
+            self._confirming = False
+        if not yes:
+            return
+        self._start_recording()
+        try:
+            done: HandedOver = await self.db(hand_over, self.app.actor, view.reg_no, collector, self.media)
+        except AppError as exc:
+            self._hand_over_failed(exc)
+            return
         info = done.info
         summary = _("{reg_no} diserahkan kepada {name} ({kind}).").format(
             reg_no=info.reg_no, name=info.collector_name, kind=_(KIND_PHRASES.get(info.collector_kind, info.collector_kind)))
@@ -433,7 +451,12 @@ class PickupScreen(OfficeScreen):
             self._outcome(summary + " " + done.error, "error")
             self.show_error(done.error)
             return
-        self._print(done.job_id, info.reg_no, summary)
+        await self._print(done.job_id, info.reg_no, summary)
+
+    def _start_recording(self) -> None:
+        self.busy = True
+        self._show_view()
+        self._outcome(_("memproses..."), "busy")
 
     def _hand_over_failed(self, exc: AppError) -> None:
         self.busy = False
@@ -442,22 +465,23 @@ class PickupScreen(OfficeScreen):
         if self.view is not None:
             self.look_up(self.view.reg_no, quiet=True)
         self._show_view()
-        self.refresh_bindings()
 
     # --- printing --------------------------------------------------------------------------
 
-    def _print(self, job_id: int, reg_no: str, summary: str = "") -> None:
+    async def _print(self, job_id: int, reg_no: str, summary: str = "") -> None:
+        """Send the proof's print job and say how it went on the outcome line."""
         prefix = (summary + " ") if summary else ""
         self._outcome(prefix + _("Mencetak bukti pengambilan..."), "busy")
-        self.run_db(printjobs.send_job, job_id, self.app.config, actor=self.app.actor,
-                    then=lambda outcome: self._printed(outcome, reg_no, prefix),
-                    failed=lambda exc: self._print_failed(str(exc), reg_no, prefix), group="print")
-
-    def _printed(self, outcome: printjobs.PrintOutcome, reg_no: str, prefix: str) -> None:
+        try:
+            outcome: printjobs.PrintOutcome = await self.db(printjobs.send_job, job_id, self.app.config,
+                                                            actor=self.app.actor)
+        except AppError as exc:
+            self._print_failed(str(exc), reg_no, prefix)
+            return
         if outcome.ok:
             self._outcome(prefix + outcome.message, "ok")
-            return
-        self._print_failed(outcome.message, reg_no, prefix)
+        else:
+            self._print_failed(outcome.message, reg_no, prefix)
 
     def _print_failed(self, message: str, reg_no: str, prefix: str) -> None:
         how = _("Pengambilan tetap tercatat; cetak ulang: ketik {reg_no}, Enter, lalu Ctrl+R.").format(reg_no=reg_no)
@@ -472,14 +496,18 @@ class PickupScreen(OfficeScreen):
         view = self.view
         if view is None or view.pickup is None or self.busy:
             return
-        reg_no = view.reg_no
+        self._reprint(view.reg_no, self.media)
+
+    @work(group="print")
+    async def _reprint(self, reg_no: str, media: str) -> None:
         self._outcome(_("Mencatat cetak ulang bukti {reg_no}...").format(reg_no=reg_no), "busy")
-        self.run_db(reprint_proof, self.app.actor, reg_no, self.media,
-                    then=lambda job_id: self._print(job_id, reg_no), group="print")
+        job_id = await self.db(reprint_proof, self.app.actor, reg_no, media)
+        await self._print(job_id, reg_no)
 
     # --- electronic delivery ---------------------------------------------------------------
 
-    def action_deliver(self) -> None:
+    @work(group="deliver", exclusive=True)
+    async def action_deliver(self) -> None:
         view = self.view
         if view is None or not view.can_collect or self.busy:
             return
@@ -487,23 +515,15 @@ class PickupScreen(OfficeScreen):
             self.show_error(_("Permohonan {reg_no} tidak mencantumkan nomor HP/WA pemohon; dokumen tidak dapat dikirim elektronik.").format(
                 reg_no=view.reg_no))
             return
-        self.run_db(messages.draft, view.reg_no, "sent", then=lambda draft: self._show_draft(view, draft), group="deliver")
-
-    def _show_draft(self, view: PickupView, draft: ContactDraft) -> None:
-        from tui_kecamatan.screens.requests.contact import ContactScreen
-
-        self.app.push_screen(ContactScreen(draft, clean_name(view.name)),
-                             callback=lambda sent: self._delivered_confirmed(draft) if sent else None)
-
-    def _delivered_confirmed(self, draft: ContactDraft) -> None:
-        self.busy = True
-        self._show_view()
-        self._outcome(_("memproses..."), "busy")
-        self.refresh_bindings()
-        self.run_db(pickup.confirm_delivery, self.app.actor, draft.reg_no, draft.text,
-                    then=lambda info: self._delivered(info, draft), failed=self._hand_over_failed, group="pickup")
-
-    def _delivered(self, info: PickupInfo, draft: ContactDraft) -> None:
+        draft: ContactDraft = await self.db(messages.draft, view.reg_no, "sent")
+        if not await self.app.push_screen_wait(ContactScreen(draft, clean_name(view.name))):
+            return
+        self._start_recording()
+        try:
+            info: PickupInfo = await self.db(pickup.confirm_delivery, self.app.actor, draft.reg_no, draft.text)
+        except AppError as exc:
+            self._hand_over_failed(exc)
+            return
         self.busy = False
         summary = _("{reg_no} dikirim elektronik ke {phone}.").format(reg_no=info.reg_no, phone=draft.phone_display or draft.phone)
         self.notify(summary, title=_("Dikirim elektronik"), markup=False)

@@ -1,21 +1,22 @@
 """Printing a request's documents from its screens: the dialog that picks the A4 or the receipt
-printer, and the glue that records the job, sends it off the event loop and says how it went."""
+printer (or a PDF file), and `DocumentPrinting`, the screen methods that record the job, send it
+off the event loop and say how it went."""
 
 from __future__ import annotations
 
-from typing import Callable
+from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from tui_kecamatan.core import documents, printjobs
 from tui_kecamatan.i18n import _
-from tui_kecamatan.screens.base import AppScreen
-from tui_kecamatan.widgets.dialog import DialogBox, DialogButtons
+from tui_kecamatan.widgets.db_work import DatabaseWork
+from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
+from tui_kecamatan.widgets.prompt import TextPrompt
 
 # What each document is called in the "printing..." and failure sentences.
 DOCUMENT_LABELS = {
@@ -24,7 +25,7 @@ DOCUMENT_LABELS = {
 }
 
 
-class MediaChoiceScreen(ModalScreen[str | None]):
+class MediaChoiceScreen(Dialog[str | None]):
     """Ask where to print: "a4" (a key), "receipt" (s key, the receipt printer), "file" (f key,
     an A4 PDF saved to a file the operator names) or None (n, Esc).
 
@@ -32,9 +33,6 @@ class MediaChoiceScreen(ModalScreen[str | None]):
     """
 
     DEFAULT_CSS = """
-    MediaChoiceScreen {
-        align: center middle;
-    }
     MediaChoiceScreen > DialogBox {
         width: 70;
     }
@@ -58,7 +56,6 @@ class MediaChoiceScreen(ModalScreen[str | None]):
         Binding("s", "choose('receipt')", _("Cetak di printer struk")),
         Binding("f", "choose('file')", _("Simpan sebagai berkas PDF")),
         Binding("n", "choose('')", _("Tidak dicetak")),
-        Binding("escape", "choose('')", _("Tidak dicetak"), show=False),
         Binding("left", "app.focus_previous", _("Tombol sebelumnya"), show=False),
         Binding("right", "app.focus_next", _("Tombol berikutnya"), show=False),
     ]
@@ -107,48 +104,49 @@ def _record_and_send(document: str, actor, request_ref, media: str, config) -> p
 PDF_NAMES = {"receipt": "tanda-terima", "checklist": "daftar-periksa"}
 
 
-def save_request_pdf(screen: AppScreen, document: str, request_ref, after: Callable[[], None] | None = None) -> None:
-    """Ask for a file name, then save the request's A4 document there as a PDF (in a worker);
-    `after` runs once the dialog is closed, saved or not."""
-    from pathlib import Path
+class DocumentPrinting(DatabaseWork):
+    """Printing a request's receipt ("receipt") or checklist sheet ("checklist"), for the request
+    screens; mixed in before `OfficeScreen`. The methods are awaited inside the screen's workers:
 
-    from tui_kecamatan.widgets.prompt import TextPrompt
+        @work(group="print")
+        async def action_print_sheet(self) -> None:
+            await self.print_document("checklist", self.detail.request.id)
+    """
 
-    label = _(DOCUMENT_LABELS[document])
-    suggested = str(Path.home() / f"{PDF_NAMES[document]}-{request_ref}.pdf")
+    async def choose_media(self, question: str, *, title: str | None = None, headline: str | Content = "") -> str | None:
+        """Ask where to print: "a4", "receipt", "file" or None."""
+        return await self.app.push_screen_wait(MediaChoiceScreen(question, title=title, headline=headline))
 
-    def chosen(path: str | None) -> None:
-        if after is not None:
-            after()
+    async def print_document(self, document: str, request_ref, media: str = "a4") -> None:
+        """Print the document on `media` ("a4" or "receipt"; the checklist sheet is A4 only) and
+        say how it went in a notification; a failed print leaves the request as saved and says
+        how to print it again. Media "file" saves the A4 document as a PDF file instead."""
+        if media == "file":
+            await self.save_document_pdf(document, request_ref, await self.ask_pdf_path(document, request_ref))
+            return
+        label = _(DOCUMENT_LABELS[document])
+        self.notify(_("{what} sedang dicetak...").format(what=label), timeout=3)
+        outcome = await self.db(_record_and_send, document, self.app.actor, request_ref, media, self.app.config)
+        if outcome.ok:
+            self.notify(outcome.message, markup=False)
+        else:
+            self.notify(str(outcome.as_error()), title=_("{what} belum tercetak").format(what=label),
+                        severity="error", markup=False, timeout=12)
+
+    async def ask_pdf_path(self, document: str, request_ref) -> str | None:
+        """The file name the operator gives for the document's PDF (a name in the home folder is
+        offered), or None when they back out."""
+        label = _(DOCUMENT_LABELS[document])
+        suggested = str(Path.home() / f"{PDF_NAMES[document]}-{request_ref}.pdf")
+        return await self.app.push_screen_wait(TextPrompt(
+            _("Simpan sebagai PDF"), _("Nama berkas PDF untuk {what}:").format(what=label.lower()), value=suggested,
+            empty=_("Isi nama berkasnya terlebih dahulu.")))
+
+    async def save_document_pdf(self, document: str, request_ref, path: str | None) -> None:
+        """Save the request's A4 document at `path` (never over an existing file) and say where;
+        nothing when there is no path."""
         if not path:
             return
-        screen.run_db(documents.save_pdf, screen.app.actor, document, request_ref, path,
-                      then=lambda saved: screen.notify(_("{what} disimpan di {path}.").format(what=label, path=saved),
-                                                       markup=False, timeout=8),
-                      group=f"pdf-{document}")
-
-    screen.app.push_screen(TextPrompt(_("Simpan sebagai PDF"), _("Nama berkas PDF untuk {what}:").format(what=label.lower()),
-                                        value=suggested), chosen)
-
-
-def print_request_document(screen: AppScreen, document: str, request_ref, media: str = "a4") -> None:
-    """Print the receipt ("receipt", on `media`) or the checklist sheet ("checklist", A4) of a
-    request from `screen`, in a thread worker; the outcome is a notification. A failed print
-    leaves the request as saved and says how to print it again. Media "file" saves the A4
-    document as a PDF file instead."""
-    if media == "file":
-        save_request_pdf(screen, document, request_ref)
-        return
-    app = screen.app
-    label = _(DOCUMENT_LABELS[document])
-    screen.notify(_("{what} sedang dicetak...").format(what=label), timeout=3)
-
-    def done(outcome: printjobs.PrintOutcome) -> None:
-        if outcome.ok:
-            screen.notify(outcome.message, markup=False)
-        else:
-            screen.notify(str(outcome.as_error()), title=_("{what} belum tercetak").format(what=label),
-                          severity="error", markup=False, timeout=12)
-
-    screen.run_db(_record_and_send, document, app.actor, request_ref, media, app.config, then=done,
-                  group=f"print-{document}")
+        saved = await self.db(documents.save_pdf, self.app.actor, document, request_ref, path)
+        label = _(DOCUMENT_LABELS[document])
+        self.notify(_("{what} disimpan di {path}.").format(what=label, path=saved), markup=False, timeout=8)

@@ -3,53 +3,35 @@ filters for status, service and intake dates, and results paged from SQL, 50 at 
 
 from __future__ import annotations
 
-import importlib
-import re
 from dataclasses import dataclass
 from datetime import date
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
+from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Select, Static
 
 from printing.text import format_date_short
 from tui_kecamatan.core import services
-from tui_kecamatan.core.requests import STATUS_LABELS, Page, RequestInfo, search_requests
+from tui_kecamatan.core.request_labels import STATUS_LABELS
+from tui_kecamatan.core.request_search import Page, search_requests
+from tui_kecamatan.core.requests import RequestInfo
 from tui_kecamatan.core.text import clean_name, clean_text
-from tui_kecamatan.errors import InvalidInput
+from tui_kecamatan.errors import AppError, InvalidInput
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
+from tui_kecamatan.screens.requests.detail import RequestDetailScreen
+from tui_kecamatan.widgets.form import parse_day
+from tui_kecamatan.widgets.format import short_service_name
 from tui_kecamatan.widgets.keybar import KeyBar
 
 PAGE_SIZE = 50
 DEBOUNCE_SECONDS = 0.3
 OVERDUE = "overdue"  # the status filter's extra choice: not ready yet and past the target day
-DETAIL_MODULE = "tui_kecamatan.screens.requests.detail"
-
-_DAY_FORMS = (
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), (1, 2, 3)),  # 2026-11-28
-    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),  # 28-11-2026
-)
-
-
-def parse_day(text: str, what: str) -> date | None:
-    """A day typed as YYYY-MM-DD or DD-MM-YYYY ('/' and '.' also separate); None when empty."""
-    text = clean_text(text, 20).replace(" ", "")
-    if not text:
-        return None
-    for pattern, (year, month, day) in _DAY_FORMS:
-        match = pattern.match(text)
-        if match:
-            try:
-                return date(int(match.group(year)), int(match.group(month)), int(match.group(day)))
-            except ValueError:
-                break
-    raise InvalidInput(_("Tanggal {what} \"{text}\" tidak dikenali; tulis TTTT-BB-HH atau HH-BB-TTTT, mis. 28-11-2026.").format(
-        what=what, text=text))
 
 
 @dataclass(frozen=True)
@@ -62,15 +44,6 @@ class Criteria:
     service_code: str | None = None
     date_from: date | None = None
     date_to: date | None = None
-
-
-def short_service(name: str) -> str:
-    """Service names shortened for a narrow column: "Surat keterangan pindah keluar" -> "Pindah keluar"."""
-    prefix = "surat keterangan "
-    if name.lower().startswith(prefix):
-        rest = name[len(prefix):]
-        return rest[:1].upper() + rest[1:]
-    return name
 
 
 def status_cell(info: RequestInfo) -> Content:
@@ -95,17 +68,6 @@ def page_label(page: Page) -> str:
     first = page.offset + 1
     last = page.offset + len(page.rows)
     return _("{first}-{last} dari {total}").format(first=first, last=last, total=page.total)
-
-
-def _detail_class():
-    """The request detail screen, built in its own module; None while that module is absent."""
-    try:
-        module = importlib.import_module(DETAIL_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != DETAIL_MODULE:
-            raise
-        return None
-    return getattr(module, "RequestDetailScreen", None)
 
 
 class ResultsTable(DataTable):
@@ -133,12 +95,14 @@ class SearchScreen(OfficeScreen):
         Binding("ctrl+l", "clear", _("Kosongkan pencarian"), show=False),
     ]
 
+    searching: reactive[bool] = reactive(False, bindings=True)
+    """A search is on its way: the page keys wait for its rows."""
+
     def __init__(self) -> None:
         super().__init__()
         self.result_page: Page | None = None
         self.shown_criteria: Criteria | None = None  # what the rows on screen were searched with
         self.page_offset = 0
-        self.searching = False
         self._timer: Timer | None = None
         self._services_loaded = False
         self._table_width = 0
@@ -231,11 +195,19 @@ class SearchScreen(OfficeScreen):
         message.display = False
         self.searching = True
         self.query_one("#search-page", Static).update(_("mencari..."))
-        self.run_db(
-            search_requests, criteria.text, criteria.status, criteria.service_code, criteria.date_from,
-            criteria.date_to, max(0, offset), PAGE_SIZE, overdue=criteria.overdue,
-            then=lambda page: self._show_page(page, criteria), failed=self._failed, group="search", exclusive=True,
-        )
+        self._run_search(criteria, max(0, offset))
+
+    @work(group="search", exclusive=True)
+    async def _run_search(self, criteria: Criteria, offset: int) -> None:
+        """The newest search only: an older one still running is dropped."""
+        try:
+            page = await self.db(search_requests, criteria.text, criteria.status, criteria.service_code,
+                                 criteria.date_from, criteria.date_to, offset, PAGE_SIZE, overdue=criteria.overdue)
+        except AppError:
+            self.searching = False
+            self.query_one("#search-page", Static).update("")
+            raise
+        self._show_page(page, criteria)
 
     def _schedule(self) -> None:
         """Search a moment after the last key, so typing a name does not query on every letter."""
@@ -245,18 +217,15 @@ class SearchScreen(OfficeScreen):
 
     def refresh_data(self) -> None:
         if not self._services_loaded:
-            self.run_db(services.list_services, True, then=self._show_services, group="services")
+            self._load_services()
         self.search(self.page_offset)
 
-    def _show_services(self, rows: list[services.ServiceInfo]) -> None:
+    @work(group="services", exclusive=True)
+    async def _load_services(self) -> None:
+        rows: list[services.ServiceInfo] = await self.db(services.list_services, True)
         self._services_loaded = True
         select = self.query_one("#search-service", Select)
         select.set_options([(Content(clean_text(row.name, 80)), row.code) for row in rows])
-
-    def _failed(self, exc) -> None:
-        self.searching = False
-        self.query_one("#search-page", Static).update("")
-        self.show_error(exc)
 
     def _show_page(self, page: Page, criteria: Criteria) -> None:
         self.searching = False
@@ -291,7 +260,7 @@ class SearchScreen(OfficeScreen):
             cells = (
                 Content(info.reg_no),
                 Content(clean_name(info.name)),
-                Content(short_service(clean_text(info.service_name, 80))),
+                Content(short_service_name(info.service_name)),
                 status_cell(info),
                 Content(info.created_at.strftime("%d-%m-%Y")),
             )
@@ -359,11 +328,7 @@ class SearchScreen(OfficeScreen):
             self.open_detail(str(reg_no))
 
     def open_detail(self, reg_no: str) -> None:
-        detail = _detail_class()
-        if detail is None:
-            self.notify(_("Rincian permohonan belum tersedia di versi ini."), severity="warning")
-            return
-        self.app.push_screen(detail(reg_no))
+        self.app.push_screen(RequestDetailScreen(reg_no))
 
     # --- actions ---------------------------------------------------------------------------
 

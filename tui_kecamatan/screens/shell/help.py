@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tui_kecamatan.i18n import _
-from tui_kecamatan.widgets.dialog import DialogBox
+from tui_kecamatan.widgets.dialog import Dialog, DialogBox
 
 KEY_WIDTH = 12
 DESCRIPTION_WIDTH = 52
@@ -60,13 +60,10 @@ def screen_keys(screen: Screen) -> list[KeyRow]:
     return own + widgets + global_ + generic
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """The keys of the screen below, in a table; Esc, F1 or q closes it."""
 
     DEFAULT_CSS = """
-    HelpScreen {
-        align: center middle;
-    }
     HelpScreen > DialogBox {
         width: 72;
     }
@@ -82,7 +79,6 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS = [
-        Binding("escape", "close", _("Tutup")),
         Binding("f1", "close", _("Tutup"), show=False),
         Binding("q", "close", _("Tutup"), show=False),
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -14,6 +15,7 @@ from printing.text import DAY_NAMES, format_date_short
 from tui_kecamatan.core import clock, office, stats
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
+from tui_kecamatan.widgets.format import short_service_name
 from tui_kecamatan.widgets.keybar import KeyBar
 from tui_kecamatan.widgets.plain_table import Column, PlainTable
 
@@ -25,13 +27,6 @@ def format_header_time(moment: datetime) -> str:
 
 def _load() -> tuple[office.Profile, stats.HomeFigures]:
     return office.get_profile(), stats.home_figures(clock.today())
-
-
-def short_service_name(name: str) -> str:
-    """Service names without the words every certificate shares, so the three moves differ
-    in a narrow column: "Surat keterangan pindah keluar" -> "SK pindah keluar"."""
-    prefix = "surat keterangan "
-    return "SK " + name[len(prefix):] if name.lower().startswith(prefix) else name
 
 
 def _count(value: int, style: str = "") -> Content:
@@ -104,12 +99,12 @@ class HomeScreen(OfficeScreen):
         )
         self.query_one("#home-staff", Static).update(line)
 
-    def refresh_data(self) -> None:
-        self.run_db(_load, then=self._show, group="home", exclusive=True)
+    @work(exclusive=True, group="refresh")
+    async def refresh_data(self) -> None:
+        self.profile, self.figures = await self.db(_load)
+        self._show(self.figures)
 
-    def _show(self, data: tuple[office.Profile, stats.HomeFigures]) -> None:
-        self.profile, self.figures = data
-        figures = self.figures
+    def _show(self, figures: stats.HomeFigures) -> None:
         self.query_one("#home-office", Static).update(self.profile.name or _("Kantor kecamatan"))
         suspended = _("ditunda")
         rows = []

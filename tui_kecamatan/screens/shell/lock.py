@@ -3,19 +3,20 @@ member's password; the screens below keep their state."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center
 from textual.content import Content
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from tui_kecamatan.core import accounts
+from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
 from tui_kecamatan.widgets.dialog import DialogBox
-from tui_kecamatan.widgets.form import FormMessage, FormRow
 from tui_kecamatan.widgets.keybar import KeyBar
+from tui_kecamatan.widgets.password import PasswordEntry
 
 # Wrong passwords on the lock screen before it gives the desk back to the login screen, where
 # failures are counted against the account.
@@ -55,7 +56,6 @@ class LockScreen(AppScreen):
     def __init__(self) -> None:
         super().__init__()
         self.tries = 0
-        self.checking = False
 
     def allow_palette(self) -> bool:
         return False  # the palette would run the commands of the screens this one covers
@@ -70,43 +70,36 @@ class LockScreen(AppScreen):
                 )
                 yield Static(who, id="lock-who")
                 yield Static(_("Ketik kata sandi Anda untuk melanjutkan."), id="lock-hint", markup=False)
-                yield FormRow(_("Kata sandi"), Input(password=True, id="lock-password"))
-                yield FormMessage(id="lock-message")
+                yield PasswordEntry("lock", ask_name=False)
         yield KeyBar()
 
-    @on(Input.Submitted, "#lock-password")
-    def _submit(self, event: Input.Submitted) -> None:
-        if self.checking or self.app.actor is None:
-            return
-        password = event.value
-        if not password:
-            self.query_one(FormMessage).show(_("Ketik kata sandi Anda."), "error")
-            return
-        self.checking = True
-        self.query_one(FormMessage).show(_("memeriksa..."), "busy")
-        self.run_db(accounts.verify_password, self.app.actor, password, then=self._checked, failed=self._failed)
+    @on(PasswordEntry.Submitted)
+    def _submitted(self, event: PasswordEntry.Submitted) -> None:
+        self.check_password(event.password)
 
-    def _checked(self, ok: bool) -> None:
-        self.checking = False
-        field = self.query_one("#lock-password", Input)
-        field.value = ""
+    @work(exclusive=True, group="unlock")
+    async def check_password(self, password: str) -> None:
+        entry = self.query_one(PasswordEntry)
+        actor = self.app.actor
+        if actor is None:
+            return
+        try:
+            ok = await self.db(accounts.verify_password, actor, password)
+        except AppError as exc:
+            entry.refuse(str(exc))
+            return
         if ok:
+            entry.accept()
             self.dismiss()
             return
         self.tries += 1
         if self.tries >= MAX_TRIES:
-            self.app.logout()
+            entry.accept()
+            self.app.logout(ask=False)
             self.app.notify(_("Terlalu banyak kata sandi salah; silakan masuk lagi."), severity="error")
             return
         left = MAX_TRIES - self.tries
-        self.query_one(FormMessage).show(
-            _("Kata sandi salah; sisa {n} percobaan sebelum kembali ke layar masuk.").format(n=left), "error"
-        )
-        field.focus()
-
-    def _failed(self, exc) -> None:
-        self.checking = False
-        self.query_one(FormMessage).show(str(exc), "error")
+        entry.refuse(_("Kata sandi salah; sisa {n} percobaan sebelum kembali ke layar masuk.").format(n=left))
 
     def action_switch_staff(self) -> None:
         self.app.logout()

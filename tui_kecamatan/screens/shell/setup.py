@@ -3,18 +3,20 @@ again by core when saved."""
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from tui_kecamatan.core import accounts, office
-from tui_kecamatan.errors import InvalidInput
+from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
 from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, advance_or_submit, first_failure
 from tui_kecamatan.widgets.keybar import KeyBar
+from tui_kecamatan.widgets.password import PasswordEntry
 
 
 def _required(what: str):
@@ -38,9 +40,10 @@ class SetupScreen(AppScreen):
         Binding("enter", "form_enter", _("Kolom berikutnya"), show=False, priority=True),
     ]
 
+    saving = reactive(False, bindings=True)
+
     def __init__(self) -> None:
         super().__init__()
-        self.saving = False
         self.loaded = False
         self.existing_admin = False
 
@@ -72,36 +75,15 @@ class SetupScreen(AppScreen):
                 yield FormRow(_("Nama lengkap *"), Input(
                     id="admin-fullname", max_length=120, validators=[_required(_("Nama lengkap"))]),
                     id="row-fullname")
-                yield FormRow(_("Kata sandi *"), Input(
-                    id="admin-password", password=True, max_length=256,
-                    validators=[CoreCheck(self._check_password)]))
-                yield FormRow(_("Ulangi kata sandi *"), Input(
-                    id="admin-password2", password=True, max_length=256,
-                    validators=[CoreCheck(self._check_repeat)]), id="row-password2")
+                yield PasswordEntry("admin", ask_name=False, new=True, label=_("Kata sandi *"),
+                                    repeat_label=_("Ulangi kata sandi *"), own_message=False, check_as_typed=True)
             yield FormMessage(id="setup-message")
         yield KeyBar()
 
     # --- checks as typed -------------------------------------------------------------------
 
-    def _check_password(self, value: str) -> None:
-        if self.existing_admin:
-            if not value:
-                raise InvalidInput(_("Isi kata sandi."))
-            return
-        accounts.check_password(value)
-
-    def _check_repeat(self, value: str) -> None:
-        if self.existing_admin:
-            return
-        if value != self.query_one("#admin-password", Input).value:
-            raise InvalidInput(_("Kedua kata sandi tidak sama."))
-
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        if event.input.id == "admin-password":
-            repeat = self.query_one("#admin-password2", Input)
-            if repeat.value:
-                repeat.validate(repeat.value)
         if not event.value:
             # An emptied field (or a password cleared after a refusal) is judged on saving, so
             # core's sentence stays on screen.
@@ -112,6 +94,11 @@ class SetupScreen(AppScreen):
             message.show(result.failure_descriptions[0], "error")
         elif not self.saving:
             message.clear()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save" and self.saving:
+            return None  # shown, greyed out, while the save runs
+        return True
 
     def action_form_enter(self) -> None:
         advance_or_submit(self)
@@ -125,12 +112,11 @@ class SetupScreen(AppScreen):
 
     # --- loading and saving ----------------------------------------------------------------
 
-    def refresh_data(self) -> None:
-        if not self.loaded:
-            self.run_db(_load, then=self._loaded, group="load", exclusive=True)
-
-    def _loaded(self, data: tuple[office.Profile, int]) -> None:
-        profile, staff_count = data
+    @work(exclusive=True, group="refresh")
+    async def refresh_data(self) -> None:
+        if self.loaded:
+            return
+        profile, staff_count = await self.db(_load)
         self.loaded = True
         for field_id, value in (
             ("#office-name", profile.name),
@@ -152,7 +138,7 @@ class SetupScreen(AppScreen):
         self.query_one("#setup-hint", Static).update(
             _("Akun sudah ada. Isi profil kantor, lalu masuk dengan akun admin untuk menyimpannya."))
         self.query_one("#row-fullname").display = False
-        self.query_one("#row-password2").display = False
+        self.query_one(PasswordEntry).new = False  # their own password, asked once
         self.query_one("#admin-username", Input).placeholder = ""
 
     def action_save(self) -> None:
@@ -167,6 +153,12 @@ class SetupScreen(AppScreen):
                 message.show(failure, "error")
                 field.focus()
                 return
+        self.saving = True
+        message.show(_("menyimpan..."), "busy")
+        self.save()
+
+    @work(group="save")
+    async def save(self) -> None:
         value = lambda field_id: self.query_one(field_id, Input).value  # noqa: E731
         fields = office.ProfileInput(
             name=value("#office-name"),
@@ -175,26 +167,23 @@ class SetupScreen(AppScreen):
             address=value("#office-address"),
             phone=value("#office-phone"),
         )
-        self.saving = True
-        message.show(_("menyimpan..."), "busy")
-        if self.existing_admin:
-            self.run_db(office.setup_with_existing_admin, fields, value("#admin-username"), value("#admin-password"),
-                        then=self._saved, failed=self._refused)
-        else:
-            self.run_db(office.first_setup, fields, value("#admin-username"), value("#admin-fullname"),
-                        value("#admin-password"), then=self._saved, failed=self._refused)
-
-    def _saved(self, actor: accounts.Actor) -> None:
-        self.saving = False
+        entry = self.query_one(PasswordEntry)
+        try:
+            if self.existing_admin:
+                actor = await self.db(office.setup_with_existing_admin, fields, value("#admin-username"), entry.password)
+            else:
+                actor = await self.db(office.first_setup, fields, value("#admin-username"), value("#admin-fullname"),
+                                      entry.new_password())
+        except AppError as exc:
+            self.query_one(FormMessage).show(str(exc), "error")
+            if self.existing_admin:
+                entry.clear_password()
+            return
+        finally:
+            self.saving = False
         self.app.notify(_("Profil kantor tersimpan. Silakan masuk dengan akun {name}.").format(name=actor.username),
                         markup=False)
         self.app.show_login()
-
-    def _refused(self, exc) -> None:
-        self.saving = False
-        self.query_one(FormMessage).show(str(exc), "error")
-        if self.existing_admin:
-            self.query_one("#admin-password", Input).value = ""
 
 
 def _load() -> tuple[office.Profile, int]:

@@ -1,7 +1,9 @@
-"""The queue (antrian): issuing daily-numbered tickets, calling them at counters (loket), and the
-read models the counter screen, the kiosk and the waiting-room board show.
+"""Queue tickets (antrian): issuing daily-numbered tickets and moving them through their states
+at the counters (loket). What the counter screen, the kiosk and the board read is in
+core.queue_views.
 
-A ticket moves through these states (`TicketStatus`):
+A ticket moves through these states (`TicketStatus`); the moves are the table `TICKETS` (see
+core.transitions):
 
     waiting -> called -> serving -> done
     called  -> no_show            (after the configured number of unanswered calls)
@@ -11,13 +13,13 @@ A ticket moves through these states (`TicketStatus`):
 
 Numbers run per service prefix per local day and are never reused. Every change is one
 transaction that also writes its audit row; refusals are one Indonesian sentence and leave the
-ticket as it was. Tickets carry no personal data, so every read model may go to a public board.
+ticket as it was. Tickets carry no personal data, so every view of them may go to a public board.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 
@@ -26,8 +28,8 @@ from peewee import JOIN, fn
 from tui_kecamatan.core import audit, clock
 from tui_kecamatan.core.accounts import Actor, Role, require
 from tui_kecamatan.core.text import REASON_MAX, clean_note, clean_text
+from tui_kecamatan.core.transitions import Move, RecordKind, Step
 from tui_kecamatan.db.models import (
-    AuditEvent,
     Counter,
     CounterService,
     HealthCheck,
@@ -43,7 +45,6 @@ from tui_kecamatan.i18n import _
 NO_SHOW_SETTING = "queue.no_show_calls"
 DEFAULT_NO_SHOW_CALLS = 3
 MAX_NO_SHOW_CALLS = 20
-WAITING_LIMIT_MAX = 1000
 SERVICE_CODE_RE = re.compile(r"^[A-Z][A-Z0-9_]{0,31}$")
 TICKET_CODE_RE = re.compile(r"^([A-Z]{1,3})\s*-?\s*0*(\d{1,5})$")
 
@@ -154,45 +155,6 @@ class TicketInfo:
 
 
 @dataclass(frozen=True)
-class ServiceQueue:
-    """Today's queue of one service, for the home screen, the counter screen and the board."""
-
-    code: str
-    name: str
-    prefix: str
-    suspended: bool
-    reason: str  # why it is suspended
-    urgent_only: bool
-    waiting: int
-    called: int
-    serving: int
-    done: int
-
-
-@dataclass(frozen=True)
-class BoardCall:
-    """One call shown on the waiting-room board. `sequence` is the audit id of the ticket's latest
-    call, so a board tells a new call (or a recall of the same ticket) from one it already showed."""
-
-    code: str
-    counter_number: int | None
-    counter_name: str
-    service_name: str
-    call_count: int
-    called_at: datetime
-    sequence: int
-
-
-@dataclass(frozen=True)
-class BoardState:
-    day: date
-    last_call: BoardCall | None
-    previous: list[BoardCall] = field(default_factory=list)
-    waiting: list[ServiceQueue] = field(default_factory=list)
-    marker: int = 0  # last_call_marker() when the state was read
-
-
-@dataclass(frozen=True)
 class ProtocolItem:
     """A health-protocol step of the ticket's service and whether it was checked for the ticket."""
 
@@ -224,13 +186,13 @@ def normalise_service_code(value: object) -> str:
     return code
 
 
-def _check_id(value: object, what: str) -> int:
+def check_id(value: object, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise InvalidInput(_("{what} tidak valid.").format(what=what))
     return value
 
 
-def _today(day: date | None) -> date:
+def day_or_today(day: date | None) -> date:
     if day is None:
         return clock.today()
     if not isinstance(day, date) or isinstance(day, datetime):
@@ -238,7 +200,7 @@ def _today(day: date | None) -> date:
     return day
 
 
-def _ticket_query():
+def ticket_query():
     return (
         Ticket.select(Ticket, Service, Counter)
         .join(Service)
@@ -247,16 +209,26 @@ def _ticket_query():
     )
 
 
+def at_counter(counter_id: int, day: date) -> Ticket | None:
+    """The ticket a counter is serving or else calling on `day`, if any."""
+    return (
+        ticket_query()
+        .where((Ticket.day == day) & (Ticket.counter == counter_id) & (Ticket.status.in_((CALLED, SERVING))))
+        .order_by(Ticket.status.desc(), Ticket.called_at.desc())  # "serving" sorts before "called"
+        .first()
+    )
+
+
 def _load(ticket_id: object) -> Ticket:
-    ticket_id = _check_id(ticket_id, _("Nomor tiket"))
-    ticket = _ticket_query().where(Ticket.id == ticket_id).first()
+    ticket_id = check_id(ticket_id, _("Nomor tiket"))
+    ticket = ticket_query().where(Ticket.id == ticket_id).first()
     if ticket is None:
         raise NotFound(_("Tiket {id} tidak ada.").format(id=ticket_id))
     return ticket
 
 
 def _counter(number: object) -> Counter:
-    number = _check_id(number, _("Nomor loket"))
+    number = check_id(number, _("Nomor loket"))
     counter = Counter.get_or_none(Counter.number == number)
     if counter is None:
         raise NotFound(_("Loket {n} tidak ada.").format(n=number))
@@ -296,7 +268,7 @@ def _ahead(ticket: Ticket) -> int:
     )
 
 
-def _protocol_services() -> set[int]:
+def protocol_service_ids() -> set[int]:
     """Ids of the services with at least one mandatory health-protocol step."""
     query = (
         ServiceRequirement.select(ServiceRequirement.service)
@@ -307,10 +279,10 @@ def _protocol_services() -> set[int]:
     return {service_id for (service_id,) in query}
 
 
-def _info(ticket: Ticket, ahead: int | None = None, protocol_services: set[int] | None = None) -> TicketInfo:
+def info_from_row(ticket: Ticket, ahead: int | None = None, protocol_services: set[int] | None = None) -> TicketInfo:
     service = ticket.service
     if protocol_services is None:
-        protocol_services = _protocol_services()
+        protocol_services = protocol_service_ids()
     counter = ticket.counter
     return TicketInfo(
         id=ticket.id,
@@ -337,33 +309,7 @@ def _info(ticket: Ticket, ahead: int | None = None, protocol_services: set[int] 
 
 
 def _reload(ticket_id: int) -> TicketInfo:
-    return _info(_load(ticket_id))
-
-
-def _change(ticket: Ticket, expected_status: str, **values) -> None:
-    """Update the ticket only if it is still in `expected_status`, so a concurrent change on
-    another database (PostgreSQL without IMMEDIATE locking) cannot be overwritten."""
-    changed = Ticket.update(**values).where((Ticket.id == ticket.id) & (Ticket.status == expected_status)).execute()
-    if changed != 1:
-        raise Refused(_("Tiket {code} baru saja diubah di loket lain; muat ulang daftar antrian.").format(code=ticket.code))
-
-
-# Source strings of the refusals, translated with `_` where they are raised.
-_REFUSALS = {
-    "recall": "{code} tidak dapat dipanggil ulang karena statusnya {status}.",
-    "start": "{code} tidak dapat mulai dilayani karena statusnya {status}.",
-    "finish": "{code} tidak dapat diselesaikan karena statusnya {status}.",
-    "no_show": "{code} tidak dapat ditandai tidak hadir karena statusnya {status}.",
-    "requeue": "{code} tidak dapat dikembalikan ke antrian karena statusnya {status}.",
-    "transfer": "{code} tidak dapat dipindahkan karena statusnya {status}.",
-    "cancel": "{code} tidak dapat dibatalkan karena statusnya {status}.",
-    "protocol": "Protokol kesehatan {code} tidak dapat dicatat karena statusnya {status}.",
-}
-
-
-def _require_status(ticket: Ticket, move: str, *allowed: str) -> None:
-    if ticket.status not in allowed:
-        raise Refused(_(_REFUSALS[move]).format(code=ticket.code, status=status_label(ticket.status).lower()))
+    return info_from_row(_load(ticket_id))
 
 
 def _require_today(ticket: Ticket) -> None:
@@ -374,6 +320,100 @@ def _require_today(ticket: Ticket) -> None:
                 code=ticket.code, day=ticket.day.strftime("%d-%m-%Y")
             )
         )
+
+
+def _issued_today(step: Step) -> None:
+    _require_today(step.row)
+
+
+def _protocol_complete(step: Step) -> None:
+    """A service with mandatory health-protocol steps (perekaman KTP-el) is served only after
+    `record_health_protocol` recorded all of them checked."""
+    ticket = step.row
+    done = {item.text for item in _protocol_items(ticket) if item.checked}
+    missing = [r.text for r in _mandatory_protocol(ticket.service_id) if r.text not in done]
+    if missing:
+        raise Refused(
+            _("Protokol kesehatan {code} belum lengkap; belum dicentang: {item}.").format(
+                code=ticket.code, item=clean_text(missing[0], 200).rstrip(".")
+            )
+        )
+
+
+def _code_and_reason(step: Step) -> str:
+    return step.row.code + (f": {step.reason}" if step.reason else "")
+
+
+# The moves of a ticket (see core.transitions). `apply` makes start, finish, no_show, requeue and
+# cancel; recall, transfer and the health protocol have steps of their own and take their state
+# check and refusal from here. Calling the next ticket starts from no ticket, so it has no row.
+TICKETS = RecordKind(
+    table="ticket",
+    model=Ticket,
+    load=_load,
+    reload=_reload,
+    fields=lambda ticket: {"code": ticket.code},
+    status_text=lambda status: status_label(status).lower(),
+    conflict="Tiket {code} baru saja diubah di loket lain; muat ulang daftar antrian.",
+    detail=_code_and_reason,
+    moves={
+        "recall": Move(
+            frozenset({CALLED}), None, "{code} tidak dapat dipanggil ulang karena statusnya {status}.", ACTION_RECALL
+        ),
+        "start": Move(
+            frozenset({CALLED}), SERVING, "{code} tidak dapat mulai dilayani karena statusnya {status}.", ACTION_START,
+            checks=(_issued_today, _protocol_complete),
+            values=lambda step: {"started_at": step.now, "staff": step.actor.id},
+        ),
+        "finish": Move(
+            frozenset({SERVING}), DONE, "{code} tidak dapat diselesaikan karena statusnya {status}.", ACTION_FINISH,
+            values=lambda step: {"finished_at": step.now},
+        ),
+        "no_show": Move(
+            frozenset({CALLED}), NO_SHOW, "{code} tidak dapat ditandai tidak hadir karena statusnya {status}.", ACTION_NO_SHOW,
+            detail=lambda step: f"{step.row.code}: ditandai setelah {step.row.call_count} kali dipanggil",
+        ),
+        "requeue": Move(
+            frozenset({NO_SHOW}), WAITING, "{code} tidak dapat dikembalikan ke antrian karena statusnya {status}.",
+            ACTION_REQUEUE,
+            checks=(_issued_today,),
+            values=lambda step: {"counter": None, "call_count": 0},
+        ),
+        "transfer": Move(
+            frozenset({WAITING, CALLED}), WAITING, "{code} tidak dapat dipindahkan karena statusnya {status}.", ACTION_TRANSFER
+        ),
+        "cancel": Move(
+            frozenset({WAITING, CALLED}), CANCELLED, "{code} tidak dapat dibatalkan karena statusnya {status}.", ACTION_CANCEL,
+            reason="Alasan pembatalan wajib diisi.",
+            values=lambda step: {"reason": step.reason},
+        ),
+        "protocol": Move(
+            frozenset({WAITING, CALLED}), None, "Protokol kesehatan {code} tidak dapat dicatat karena statusnya {status}.",
+            ACTION_PROTOCOL,
+        ),
+    },
+)
+
+
+def _check(move: str, ticket: Ticket) -> None:
+    """Refuse `move` unless the ticket is in a state it starts from, and issued today."""
+    TICKETS.check(move, ticket)
+    _require_today(ticket)
+
+
+def _expire(actor: Actor, ticket: Ticket) -> None:
+    """A called ticket that used all its calls becomes no_show."""
+    TICKETS.compare_and_set(ticket, CALLED, status=NO_SHOW)
+    audit.record(actor, ACTION_NO_SHOW, "ticket", ticket.id, f"{ticket.code}: tidak hadir setelah {ticket.call_count} kali dipanggil")
+
+
+def _active_service(code: str) -> Service:
+    service = Service.get_or_none(Service.code == code)
+    if service is None:
+        raise NotFound(_("Layanan dengan kode {code} tidak ada.").format(code=code))
+    if not service.active:
+        raise Refused(_("Layanan {name} tidak aktif.").format(name=service.name))
+    return service
 
 
 def _check_service_accepts(service: Service, urgent: bool, actor: Actor | None) -> None:
@@ -402,8 +442,8 @@ def _check_service_accepts(service: Service, urgent: bool, actor: Actor | None) 
 
 
 def _next_number(day: date, prefix: str) -> int:
-    """The next number of `prefix` on `day`, in the caller's transaction (DESIGN.md: one
-    INSERT ... ON CONFLICT DO UPDATE ... RETURNING, so two desks never get the same number)."""
+    """The next number of `prefix` on `day`, in the caller's transaction: one
+    INSERT ... ON CONFLICT DO UPDATE ... RETURNING, so two desks never get the same number."""
     p = database.param
     cursor = database.execute_sql(
         f"INSERT INTO daily_counter (day, prefix, last_number) VALUES ({p}, {p}, 1) "
@@ -444,11 +484,7 @@ def issue_ticket(actor: Actor | None, service_code: str, *, urgent: bool = False
     if urgent:
         require(actor, Role.OPERATOR)
     with database.atomic():
-        service = Service.get_or_none(Service.code == code)
-        if service is None:
-            raise NotFound(_("Layanan dengan kode {code} tidak ada.").format(code=code))
-        if not service.active:
-            raise Refused(_("Layanan {name} tidak aktif.").format(name=service.name))
+        service = _active_service(code)
         _check_service_accepts(service, urgent, actor)
         day = clock.today()
         number = _next_number(day, service.prefix)
@@ -490,12 +526,7 @@ def call_next(actor: Actor, counter_number: int) -> TicketInfo | None:
         counter = _counter(counter_number)
         day = clock.today()
         now = clock.now_utc()
-        current = (
-            _ticket_query()
-            .where((Ticket.day == day) & (Ticket.counter == counter.id) & (Ticket.status.in_((CALLED, SERVING))))
-            .order_by(Ticket.status.desc(), Ticket.called_at.desc())  # "serving" sorts before "called"
-            .first()
-        )
+        current = at_counter(counter.id, day)
         if current is not None and current.status == SERVING:
             raise Refused(
                 _("Selesaikan dulu {code} di loket {n} sebelum memanggil nomor berikutnya.").format(
@@ -510,11 +541,7 @@ def call_next(actor: Actor, counter_number: int) -> TicketInfo | None:
                         code=current.code, n=counter.number
                     )
                 )
-            _change(current, CALLED, status=NO_SHOW)
-            audit.record(
-                actor, ACTION_NO_SHOW, "ticket", current.id,
-                f"{current.code}: tidak hadir setelah {current.call_count} kali dipanggil",
-            )
+            _expire(actor, current)
 
         service_ids = [link.service_id for link in CounterService.select().where(CounterService.counter == counter.id)]
         general = Ticket.counter.is_null()
@@ -528,7 +555,7 @@ def call_next(actor: Actor, counter_number: int) -> TicketInfo | None:
         )
         if candidate is None:
             return None
-        _change(
+        TICKETS.compare_and_set(
             candidate,
             WAITING,
             status=CALLED,
@@ -552,14 +579,11 @@ def recall(actor: Actor, ticket_id: int) -> TicketInfo:
     require(actor, Role.OPERATOR)
     with database.atomic():
         ticket = _load(ticket_id)
-        _require_status(ticket, "recall", CALLED)
-        _require_today(ticket)
-        limit = no_show_calls()
-        if ticket.call_count >= limit:
-            _change(ticket, CALLED, status=NO_SHOW)
-            audit.record(actor, ACTION_NO_SHOW, "ticket", ticket.id, f"{ticket.code}: tidak hadir setelah {ticket.call_count} kali dipanggil")
+        _check("recall", ticket)
+        if ticket.call_count >= no_show_calls():
+            _expire(actor, ticket)
         else:
-            _change(ticket, CALLED, call_count=ticket.call_count + 1, called_at=clock.now_utc())
+            TICKETS.compare_and_set(ticket, CALLED, call_count=ticket.call_count + 1, called_at=clock.now_utc())
             counter = ticket.counter.number if ticket.counter is not None else "-"
             audit.record(actor, ACTION_RECALL, "ticket", ticket.id, f"{ticket.code} ke loket {counter}, panggilan ke-{ticket.call_count + 1}")
         info = _reload(ticket.id)
@@ -595,11 +619,10 @@ def record_health_protocol(actor: Actor, ticket_id: int, checked: list[int]) -> 
     require(actor, Role.OPERATOR)
     if isinstance(checked, (str, bytes)) or not hasattr(checked, "__iter__"):
         raise InvalidInput(_("Daftar butir protokol kesehatan tidak valid."))
-    ids = {_check_id(value, _("Butir protokol kesehatan")) for value in checked}
+    ids = {check_id(value, _("Butir protokol kesehatan")) for value in checked}
     with database.atomic():
         ticket = _load(ticket_id)
-        _require_status(ticket, "protocol", WAITING, CALLED)
-        _require_today(ticket)
+        _check("protocol", ticket)
         requirements = list(
             ServiceRequirement.select()
             .where((ServiceRequirement.service == ticket.service_id) & (ServiceRequirement.kind == "protokol"))
@@ -631,61 +654,23 @@ def record_health_protocol(actor: Actor, ticket_id: int, checked: list[int]) -> 
 def start_serving(actor: Actor, ticket_id: int) -> TicketInfo:
     """The called citizen came to the counter. A service with mandatory health-protocol steps
     (perekaman KTP-el) is refused until `record_health_protocol` recorded all of them checked."""
-    require(actor, Role.OPERATOR)
-    with database.atomic():
-        ticket = _load(ticket_id)
-        _require_status(ticket, "start", CALLED)
-        _require_today(ticket)
-        done = {item.text for item in _protocol_items(ticket) if item.checked}
-        missing = [r.text for r in _mandatory_protocol(ticket.service_id) if r.text not in done]
-        if missing:
-            raise Refused(
-                _("Protokol kesehatan {code} belum lengkap; belum dicentang: {item}.").format(
-                    code=ticket.code, item=clean_text(missing[0], 200).rstrip(".")
-                )
-            )
-        _change(ticket, CALLED, status=SERVING, started_at=clock.now_utc(), staff=actor.id)
-        audit.record(actor, ACTION_START, "ticket", ticket.id, ticket.code)
-        info = _reload(ticket.id)
-    return info
+    return TICKETS.apply(actor, "start", ticket_id)
 
 
 def finish(actor: Actor, ticket_id: int) -> TicketInfo:
     """The citizen was served (also closes a ticket left serving at the end of a past day)."""
-    require(actor, Role.OPERATOR)
-    with database.atomic():
-        ticket = _load(ticket_id)
-        _require_status(ticket, "finish", SERVING)
-        _change(ticket, SERVING, status=DONE, finished_at=clock.now_utc())
-        audit.record(actor, ACTION_FINISH, "ticket", ticket.id, ticket.code)
-        info = _reload(ticket.id)
-    return info
+    return TICKETS.apply(actor, "finish", ticket_id)
 
 
 def mark_no_show(actor: Actor, ticket_id: int) -> TicketInfo:
     """The called citizen did not come, whatever the number of calls so far."""
-    require(actor, Role.OPERATOR)
-    with database.atomic():
-        ticket = _load(ticket_id)
-        _require_status(ticket, "no_show", CALLED)
-        _change(ticket, CALLED, status=NO_SHOW)
-        audit.record(actor, ACTION_NO_SHOW, "ticket", ticket.id, f"{ticket.code}: ditandai setelah {ticket.call_count} kali dipanggil")
-        info = _reload(ticket.id)
-    return info
+    return TICKETS.apply(actor, "no_show", ticket_id)
 
 
 def requeue(actor: Actor, ticket_id: int) -> TicketInfo:
     """A no-show citizen came back: the ticket waits again at its old place (issue time kept),
     for any counter of its service, with a fresh count of calls."""
-    require(actor, Role.OPERATOR)
-    with database.atomic():
-        ticket = _load(ticket_id)
-        _require_status(ticket, "requeue", NO_SHOW)
-        _require_today(ticket)
-        _change(ticket, NO_SHOW, status=WAITING, counter=None, call_count=0)
-        audit.record(actor, ACTION_REQUEUE, "ticket", ticket.id, ticket.code)
-        info = _reload(ticket.id)
-    return info
+    return TICKETS.apply(actor, "requeue", ticket_id)
 
 
 def transfer(
@@ -709,15 +694,10 @@ def transfer(
     note = clean_note(note)
     with database.atomic():
         ticket = _load(ticket_id)
-        _require_status(ticket, "transfer", WAITING, CALLED)
-        _require_today(ticket)
+        _check("transfer", ticket)
         service = ticket.service
         if target_code is not None:
-            service = Service.get_or_none(Service.code == target_code)
-            if service is None:
-                raise NotFound(_("Layanan dengan kode {code} tidak ada.").format(code=target_code))
-            if not service.active:
-                raise Refused(_("Layanan {name} tidak aktif.").format(name=service.name))
+            service = _active_service(target_code)
             if service.id != ticket.service_id:
                 _check_service_accepts(service, bool(ticket.urgent), actor)
         counter = _counter(counter_number) if counter_number is not None else None
@@ -725,7 +705,7 @@ def transfer(
         same_counter = counter is not None and ticket.counter_id == counter.id
         if ticket.status == WAITING and same_service and (counter is None or same_counter):
             raise Refused(_("{code} sudah berada di antrian tujuan itu.").format(code=ticket.code))
-        _change(
+        TICKETS.compare_and_set(
             ticket,
             ticket.status,
             status=WAITING,
@@ -745,20 +725,10 @@ def transfer(
 
 def cancel(actor: Actor, ticket_id: int, reason: str) -> TicketInfo:
     """Cancel a waiting or called ticket; the reason is required and its number is not reused."""
-    require(actor, Role.OPERATOR)
-    reason = clean_text(reason, REASON_MAX)
-    if not reason:
-        raise InvalidInput(_("Alasan pembatalan wajib diisi."))
-    with database.atomic():
-        ticket = _load(ticket_id)
-        _require_status(ticket, "cancel", WAITING, CALLED)
-        _change(ticket, ticket.status, status=CANCELLED, reason=reason)
-        audit.record(actor, ACTION_CANCEL, "ticket", ticket.id, f"{ticket.code}: {reason}")
-        info = _reload(ticket.id)
-    return info
+    return TICKETS.apply(actor, "cancel", ticket_id, reason)
 
 
-# --- read models ------------------------------------------------------------------------------
+# --- reading ------------------------------------------------------------------------------
 
 
 def ticket_info(ticket_id: int) -> TicketInfo:
@@ -773,148 +743,8 @@ def find_ticket(code: str, day: date | None = None) -> TicketInfo | None:
         raise InvalidInput(_("Nomor antrian '{code}' tidak valid; contoh: A-007.").format(code=text))
     prefix, number = match.group(1), int(match.group(2))
     ticket = (
-        _ticket_query()
-        .where((Ticket.day == _today(day)) & (Ticket.prefix == prefix) & (Ticket.number == number))
+        ticket_query()
+        .where((Ticket.day == day_or_today(day)) & (Ticket.prefix == prefix) & (Ticket.number == number))
         .first()
     )
-    return _info(ticket) if ticket is not None else None
-
-
-def queue_overview(day: date | None = None) -> list[ServiceQueue]:
-    """Each active service in display order with the day's ticket counts."""
-    day = _today(day)
-    counts: dict[tuple[int, str], int] = {}
-    query = (
-        Ticket.select(Ticket.service, Ticket.status, fn.COUNT(Ticket.id).alias("n"))
-        .where(Ticket.day == day)
-        .group_by(Ticket.service, Ticket.status)
-        .tuples()
-    )
-    for service_id, status, n in query:
-        counts[(service_id, status)] = n
-    services = Service.select().where(Service.active == True).order_by(Service.position, Service.id)  # noqa: E712
-    return [
-        ServiceQueue(
-            code=s.code,
-            name=s.name,
-            prefix=s.prefix,
-            suspended=bool(s.suspended),
-            reason=clean_text(s.suspended_reason, REASON_MAX) if s.suspended else "",
-            urgent_only=bool(s.urgent_only),
-            waiting=counts.get((s.id, WAITING), 0),
-            called=counts.get((s.id, CALLED), 0),
-            serving=counts.get((s.id, SERVING), 0),
-            done=counts.get((s.id, DONE), 0),
-        )
-        for s in services
-    ]
-
-
-def waiting_tickets(day: date | None = None, limit: int = 200) -> list[TicketInfo]:
-    """The day's waiting and called tickets in the order call_next takes them (urgent first,
-    then by issue time), at most `limit`; `ahead` is filled for the waiting ones."""
-    day = _today(day)
-    if isinstance(limit, bool) or not isinstance(limit, int):
-        raise InvalidInput(_("Batas jumlah baris tidak valid."))
-    limit = max(1, min(WAITING_LIMIT_MAX, limit))
-    rows = (
-        _ticket_query()
-        .where((Ticket.day == day) & (Ticket.status.in_((WAITING, CALLED))))
-        .order_by(Ticket.urgent.desc(), Ticket.issued_at, Ticket.id)
-        .limit(limit)
-    )
-    # The rows come in queue order, so the waiting tickets already listed per service are
-    # exactly the ones ahead: no query per row.
-    seen: dict[int, int] = {}
-    protocol_services = _protocol_services()
-    out = []
-    for ticket in rows:
-        ahead = 0
-        if ticket.status == WAITING:
-            ahead = seen.get(ticket.service_id, 0)
-            seen[ticket.service_id] = ahead + 1
-        out.append(_info(ticket, ahead, protocol_services))
-    return out
-
-
-def counter_current(counter_number: int, day: date | None = None) -> TicketInfo | None:
-    """The ticket a counter is calling or serving now, if any."""
-    number = _check_id(counter_number, _("Nomor loket"))
-    counter = Counter.get_or_none(Counter.number == number)
-    if counter is None:
-        raise NotFound(_("Loket {n} tidak ada.").format(n=number))
-    ticket = (
-        _ticket_query()
-        .where((Ticket.day == _today(day)) & (Ticket.counter == counter.id) & (Ticket.status.in_((CALLED, SERVING))))
-        .order_by(Ticket.status.desc(), Ticket.called_at.desc())
-        .first()
-    )
-    return _info(ticket, 0) if ticket is not None else None
-
-
-def last_call_marker() -> int:
-    """A cheap number that changes with every call and recall today: the audit id of the latest
-    one (0 before the first call of the day). The board polls it and redraws when it changes."""
-    start, end = clock.local_day_bounds(clock.today())
-    value = (
-        AuditEvent.select(fn.MAX(AuditEvent.id))
-        .where(
-            (AuditEvent.at >= start)
-            & (AuditEvent.at < end)
-            & (AuditEvent.table_name == "ticket")
-            & (AuditEvent.action.in_(CALL_ACTIONS))
-        )
-        .scalar()
-    )
-    return value or 0
-
-
-def board_state(day: date | None = None, previous: int = 5) -> BoardState:
-    """What the waiting-room board shows: the latest call, the calls before it (one per ticket,
-    newest first) and how many wait per service. Codes, counters and services only."""
-    day = _today(day)
-    previous = max(0, min(20, int(previous)))
-    marker = last_call_marker() if day == clock.today() else 0
-    rows = list(
-        _ticket_query()
-        .where(
-            (Ticket.day == day)
-            & Ticket.called_at.is_null(False)
-            # A ticket sent back to waiting (transfer, requeue) or cancelled is no longer a call.
-            & (Ticket.status.in_((CALLED, SERVING, DONE, NO_SHOW)))
-        )
-        .order_by(Ticket.called_at.desc(), Ticket.id.desc())
-        .limit(previous + 1)
-    )
-    sequences: dict[int, int] = {}
-    if rows:
-        query = (
-            AuditEvent.select(AuditEvent.record_id, fn.MAX(AuditEvent.id))
-            .where(
-                (AuditEvent.table_name == "ticket")
-                & (AuditEvent.record_id.in_([t.id for t in rows]))
-                & (AuditEvent.action.in_(CALL_ACTIONS))
-            )
-            .group_by(AuditEvent.record_id)
-            .tuples()
-        )
-        sequences = dict(query)
-    calls = [
-        BoardCall(
-            code=t.code,
-            counter_number=t.counter.number if t.counter is not None else None,
-            counter_name=clean_text(t.counter.name, 40) if t.counter is not None else "",
-            service_name=t.service.name,
-            call_count=t.call_count,
-            called_at=t.called_at,
-            sequence=sequences.get(t.id, 0),
-        )
-        for t in rows
-    ]
-    return BoardState(
-        day=day,
-        last_call=calls[0] if calls else None,
-        previous=calls[1:],
-        waiting=queue_overview(day),
-        marker=marker,
-    )
+    return info_from_row(ticket) if ticket is not None else None
