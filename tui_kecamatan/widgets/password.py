@@ -13,20 +13,17 @@ or `refuse(sentence)`:
 
     @work(group="sign-in", exclusive=True)
     async def sign_in(self, username: str, password: str) -> None:
-        entry = self.query_one(PasswordEntry)
-        try:
-            actor = await self.db(accounts.authenticate, username, password)
-        except AppError as exc:
-            entry.refuse(str(exc))
-            return
-        entry.accept()
-        ...
+        actor = await self.query_one(PasswordEntry).sign_in(username, password)
+        if actor is not None:
+            ...
 
 A new password is part of a larger form (`own_message=False`): the form's own Enter handling
 and sentence line serve it, and its save reads `new_password()`.
 """
 
 from __future__ import annotations
+
+from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -36,7 +33,8 @@ from textual.reactive import reactive
 from textual.widgets import Input
 
 from tui_kecamatan.core import accounts
-from tui_kecamatan.errors import InvalidInput
+from tui_kecamatan.core.accounts import Actor
+from tui_kecamatan.errors import AppError, InvalidInput
 from tui_kecamatan.i18n import _
 from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow
 
@@ -217,6 +215,23 @@ class PasswordEntry(Vertical):
             return
         self.checking = True
         self.post_message(self.Submitted(self, self.username, self.password))
+
+    async def sign_in(self, username: str, password: str, refusal: Callable[[Actor], str] | None = None) -> Actor | None:
+        """Check the name and password with `accounts.authenticate` through the screen's
+        `self.db` (argon2 runs off the event loop). Returns the account, or None after showing
+        why not: core's sentence, or `refusal(actor)` when that names a reason the account may
+        not be used here."""
+        try:
+            actor = await self.screen.db(accounts.authenticate, username, password)
+        except AppError as exc:
+            self.refuse(str(exc))
+            return None
+        reason = refusal(actor) if refusal is not None else ""
+        if reason:
+            self.refuse(reason)
+            return None
+        self.accept()
+        return actor
 
     def accept(self) -> None:
         """The password was right: the sentence goes and the typed password with it."""

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from tui_kecamatan.core import announce, clock, office, queue_views
-from tui_kecamatan.core.accounts import Actor, Role
+from tui_kecamatan.core.accounts import Actor
 from tui_kecamatan.core.queue_views import BoardState, ServiceQueue
 from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
@@ -101,14 +101,9 @@ class BoardScreen(AppScreen):
     @work(group="login", exclusive=True)
     async def _start(self) -> None:
         """Show the board for the app's actor, or after a staff login (any account will do)."""
-        actor = self.app.actor
-        if actor is None:
-            actor = await self.app.push_screen_wait(StaffPasswordDialog(
-                _("Masuk - papan antrian"),
-                _("Masuk dengan akun layar (atau akun petugas) untuk menampilkan papan antrian."),
-                min_role=Role.DISPLAY,
-                cancellable=False,
-            ))
+        actor = await StaffPasswordDialog.session_actor(
+            self, _("Masuk - papan antrian"),
+            _("Masuk dengan akun layar (atau akun petugas) untuk menampilkan papan antrian."))
         if actor is None:
             return
         self.session_actor = actor

@@ -24,7 +24,6 @@ from tui_kecamatan.core.accounts import Actor, Role
 from tui_kecamatan.core.queue_views import ServiceQueue
 from tui_kecamatan.core.tickets import ProtocolItem, TicketInfo
 from tui_kecamatan.core.text import NOTE_MAX, clean_text
-from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
 from tui_kecamatan.widgets.form import FormMessage, FormRow
@@ -233,6 +232,14 @@ class StaffPasswordDialog(Dialog[Actor | None]):
         self.idle_seconds = idle_seconds
         self._idle: Timer | None = None
 
+    @classmethod
+    async def session_actor(cls, screen, title: str, about: str) -> Actor | None:
+        """The account a public screen (the board, the kiosk) runs for: the app's own, or any
+        account that logs in here, since there is no way out but the right password."""
+        if screen.app.actor is not None:
+            return screen.app.actor
+        return await screen.app.push_screen_wait(cls(title, about, min_role=Role.DISPLAY, cancellable=False))
+
     def compose(self) -> ComposeResult:
         with DialogBox(classes="-warning") as box:
             box.border_title = self.title_text
@@ -273,17 +280,10 @@ class StaffPasswordDialog(Dialog[Actor | None]):
     @work(group="staff-check", exclusive=True)
     async def _check(self, username: str, password: str) -> None:
         """Verify the password (argon2, slow) off the event loop; a refusal stays in the dialog."""
-        entry = self.query_one(PasswordEntry)
-        try:
-            actor = await self.db(accounts.authenticate, username, password)
-        except AppError as exc:
-            entry.refuse(str(exc))
-            return
-        if not actor.can(self.min_role):
-            entry.refuse(self.refusal)
-            return
-        entry.accept()
-        self.dismiss(actor)
+        actor = await self.query_one(PasswordEntry).sign_in(
+            username, password, refusal=lambda actor: "" if actor.can(self.min_role) else self.refusal)
+        if actor is not None:
+            self.dismiss(actor)
 
     def action_back_out(self) -> None:
         if self.cancellable and self.is_current:

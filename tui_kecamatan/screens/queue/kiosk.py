@@ -114,14 +114,9 @@ class KioskScreen(AppScreen):
     @work(group="login", exclusive=True)
     async def _start(self) -> None:
         """Open the kiosk for the app's actor, or after a staff login (any account will do)."""
-        actor = self.app.actor
-        if actor is None:
-            actor = await self.app.push_screen_wait(StaffPasswordDialog(
-                _("Masuk - kiosk antrian"),
-                _("Masuk dengan akun layar (atau akun petugas) untuk membuka kiosk antrian."),
-                min_role=Role.DISPLAY,
-                cancellable=False,
-            ))
+        actor = await StaffPasswordDialog.session_actor(
+            self, _("Masuk - kiosk antrian"),
+            _("Masuk dengan akun layar (atau akun petugas) untuk membuka kiosk antrian."))
         if actor is not None:
             self.session_actor = actor
             self.refresh_data()

@@ -9,12 +9,18 @@ from textual.containers import Center, Vertical
 from textual.widgets import Static
 
 from tui_kecamatan.core import accounts, office
-from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
 from tui_kecamatan.widgets.form import advance_or_submit
 from tui_kecamatan.widgets.keybar import KeyBar
 from tui_kecamatan.widgets.password import PasswordEntry
+
+
+def desk_refusal(actor: accounts.Actor) -> str:
+    """The read-only account runs the board and the kiosk, never a desk."""
+    if actor.role is accounts.Role.DISPLAY:
+        return _("Akun {name} hanya untuk papan antrian dan kiosk.").format(name=actor.username)
+    return ""
 
 
 class LoginScreen(AppScreen):
@@ -48,15 +54,6 @@ class LoginScreen(AppScreen):
 
     @work(exclusive=True, group="sign-in")
     async def sign_in(self, username: str, password: str) -> None:
-        entry = self.query_one(PasswordEntry)
-        try:
-            actor = await self.db(accounts.authenticate, username, password)
-        except AppError as exc:
-            entry.refuse(str(exc))
-            return
-        if actor.role is accounts.Role.DISPLAY:
-            # The read-only account runs the board and the kiosk, never a desk.
-            entry.refuse(_("Akun {name} hanya untuk papan antrian dan kiosk.").format(name=actor.username))
-            return
-        entry.accept()
-        self.app.after_login(actor)
+        actor = await self.query_one(PasswordEntry).sign_in(username, password, refusal=desk_refusal)
+        if actor is not None:
+            self.app.after_login(actor)
