@@ -16,8 +16,7 @@ from textual.widgets import DataTable, Input, Static
 from tests.conftest import HOSTILE_NAMES, ROOT
 from tests.pilot import at_home, fill, make_app, message_of, screen_text, settle, type_into, wait_for, wait_text
 from tui_kecamatan import screens
-from tui_kecamatan.app import choose_theme, frame_style, run_app
-from tui_kecamatan.config import Config
+from tui_kecamatan.app import choose_theme, frame_style
 from tui_kecamatan.core import accounts, clock, office, stats
 from tui_kecamatan.core.text import clean_name
 from tui_kecamatan.db.models import OfficeProfile, Pickup, Request, Service, Staff, Ticket
@@ -143,16 +142,13 @@ def test_home_figures_count_today_by_service_status_and_local_hour(db):
     assert figures.busiest_hour == 8 and figures.tickets_today == 4
 
 
-def test_theme_choice_and_missing_mode_screens(capsys, db, monkeypatch):
+def test_theme_choice():
     themes = {"textual-dark", "textual-light", "ansi-dark"}
     assert choose_theme("textual-ansi", themes, "xterm-256color") == "ansi-dark"
     assert choose_theme("textual-dark", themes, "linux") == "ansi-dark"
     assert choose_theme("textual-light", themes, "linux") == "textual-light"
     assert choose_theme("no-such-theme", themes, "xterm") == "textual-dark"
     assert (frame_style(True, "linux"), frame_style(False, "linux"), frame_style(False, "xterm")) == ("ascii", "solid", "round")
-    monkeypatch.delitem(screens.SCREENS, "board", raising=False)
-    assert run_app(Config(), db, mode="display") == 1
-    assert "belum tersedia di versi ini." in capsys.readouterr().err
 
 
 # --- setup -------------------------------------------------------------------------------------
@@ -312,19 +308,13 @@ async def test_command_palette_runs_the_screen_actions(ready):
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help from the palette")
 
 
-async def test_unbuilt_screens_say_so(ready, monkeypatch):
-    for name in ("queue", "intake", "admin"):
-        monkeypatch.delitem(screens.SCREENS, name, raising=False)
+async def test_the_reports_key_says_they_are_not_built_yet(ready):
     app = make_app(ready)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await log_in(pilot, "admin", "rahasia-admin")
         home = await at_home(pilot)
-        await pilot.press("f2")
-        await wait_text(pilot, "Antrian belum tersedia di versi ini.")
-        await pilot.press("f3")
-        await wait_text(pilot, "Permohonan baru belum tersedia di versi ini.")
-        await pilot.press("f9")
-        await wait_text(pilot, "Admin belum tersedia di versi ini.")
+        await pilot.press("f6")
+        await wait_text(pilot, "Rekap belum tersedia di versi ini.")
         assert app.screen is home
 
 

@@ -275,12 +275,8 @@ class PickupStandIn(Screen):
         yield Static(f"Pengambilan {self.reg_no}", markup=False)
 
 
-@pytest.mark.parametrize("registered", [True, False])
-async def test_pickup_opens_with_the_registration_number(office_ready, operator, monkeypatch, registered):
-    if registered:
-        monkeypatch.setitem(screens.SCREENS, "pickup", f"{__name__}:PickupStandIn")
-    else:
-        monkeypatch.delitem(screens.SCREENS, "pickup", raising=False)
+async def test_pickup_opens_with_the_registration_number(office_ready, operator, monkeypatch):
+    monkeypatch.setitem(screens.SCREENS, "pickup", f"{__name__}:PickupStandIn")
     info = new_request(operator)
     check_all(operator, info)
     requests.start_processing(operator, info.id)
@@ -289,11 +285,8 @@ async def test_pickup_opens_with_the_registration_number(office_ready, operator,
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_detail(pilot, info.reg_no)
         await pilot.press("a")
-        if registered:
-            pickup = await wait_screen(pilot, PickupStandIn)
-            assert pickup.reg_no == "20261128-0001"
-        else:
-            await wait_notified(pilot, "Pengambilan dokumen belum tersedia di versi ini.")
+        pickup = await wait_screen(pilot, PickupStandIn)
+        assert pickup.reg_no == "20261128-0001"
 
 
 CHANGER = textwrap.dedent("""

@@ -5,7 +5,6 @@ made by any process, locks an idle desk, and moves between the screens named in
 from __future__ import annotations
 
 import os
-import sys
 import time
 from typing import Any
 
@@ -138,12 +137,7 @@ class KecamatanApp(DatabaseWork, App[int]):
 
     @on(StartScreen)
     def _start(self, message: StartScreen) -> None:
-        screen_class = screens.screen_class(message.screen_name)
-        if screen_class is None:
-            title = screens.title(message.screen_name)
-            self.exit(1, return_code=1, message=_("{title} belum tersedia di versi ini.").format(title=title))
-            return
-        self.push_screen(screen_class())
+        self.push_screen(screens.screen_class(message.screen_name)())
 
     # --- changes made by any process -------------------------------------------------------
 
@@ -317,11 +311,6 @@ class KecamatanApp(DatabaseWork, App[int]):
 
 def run_app(config: Config, db: Any, *, actor: Actor | None = None, mode: str = "office") -> int:
     """Run the app until the user quits; return the exit status."""
-    if mode != "office":
-        name = MODE_SCREENS.get(mode, mode)
-        if screens.screen_class(name) is None:
-            print(_("{title} belum tersedia di versi ini.").format(title=screens.title(name)), file=sys.stderr)
-            return 1
     app = KecamatanApp(config, db, actor=actor, mode=mode)
     app.run()
     return app.return_code or 0

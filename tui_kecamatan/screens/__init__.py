@@ -7,8 +7,8 @@ office screens), for example:
     "queue": "tui_kecamatan.screens.queue.queue:QueueScreen",
 
 F2 queue, F3 intake, F4 search, F5 pickup, F6 reports and F9 admin open these names; "board"
-and "kiosk" start `tui-kecamatan display` and `tui-kecamatan kiosk`. A name without an entry
-shows "<title> belum tersedia di versi ini." instead of opening anything.
+and "kiosk" start `tui-kecamatan display` and `tui-kecamatan kiosk`. The reports (F6) have no
+screen yet: their key says so in a sentence instead of opening anything.
 """
 
 from __future__ import annotations
@@ -52,22 +52,10 @@ def title(name: str) -> str:
     return _(TITLES.get(name, name))
 
 
-def is_available(name: str) -> bool:
-    return name in SCREENS
-
-
 def screen_class(name: str) -> type[Screen] | None:
-    """The screen class registered under `name`, or None when this version has none."""
+    """The screen class registered under `name`, or None for a name without a screen (reports)."""
     target = SCREENS.get(name)
     if target is None:
         return None
     module_name, _sep, class_name = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        # Only the screen's own module being absent means "not built"; a missing dependency
-        # inside it is a real error and is raised.
-        if exc.name != module_name:
-            raise
-        return None
-    return getattr(module, class_name)
+    return getattr(importlib.import_module(module_name), class_name)

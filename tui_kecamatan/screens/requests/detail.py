@@ -432,11 +432,7 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
     def action_pickup(self) -> None:
         if self.detail is None:
             return
-        screen_class = screens.screen_class("pickup")
-        if screen_class is None:
-            self.app.open_screen("pickup")  # says the screen is not in this version
-            return
-        self.app.push_screen(screen_class(reg_no=self.detail.request.reg_no))
+        self.app.push_screen(screens.screen_class("pickup")(reg_no=self.detail.request.reg_no))
 
     def action_cancel(self) -> None:
         self._decide(requests.cancel_request, _("Batalkan permohonan"), _("Alasan pembatalan"),
