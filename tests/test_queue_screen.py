@@ -231,7 +231,9 @@ async def test_call_next_recall_no_show_and_requeue(office_ready, operator, fixe
 
         await pilot.press("u")  # the citizen of B-001 came back
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt), what="requeue dialog")
-        assert app.screen.query_one("#prompt-input", Input).value == "B-001"
+        field = app.screen.query_one("#prompt-input", Input)
+        assert field.value == "B-001"
+        assert field.placeholder == "ketik nomor, mis. A-007"  # an instruction, not a filled-in number
         await pilot.press("enter")
         await wait_notification(pilot, "B-001 kembali ke antrian.")
         await wait_text(pilot, "B-001")

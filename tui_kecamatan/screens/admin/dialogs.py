@@ -24,6 +24,7 @@ from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.errors import AppError, InvalidInput
 from tui_kecamatan.i18n import _
 from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
+from tui_kecamatan.widgets.choice import ChoiceSet
 from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, first_failure, parse_day
 from tui_kecamatan.widgets.password import PasswordEntry
 
@@ -229,7 +230,7 @@ class RequirementForm(FormDialog):
         yield FormRow(_("Persyaratan"), Input(r.text if r else "", id="requirement-text", max_length=services.REQUIREMENT_MAX))
         yield Checkbox(_("Wajib"), r.mandatory if r else True, id="requirement-mandatory", compact=True)
         kind = r.kind if r else "berkas"
-        with RadioSet(id="requirement-kind", compact=True):
+        with ChoiceSet(id="requirement-kind", compact=True):
             yield RadioButton(_("Berkas"), value=kind == "berkas", id="kind-berkas", compact=True)
             yield RadioButton(_("Protokol kesehatan"), value=kind == "protokol", id="kind-protokol", compact=True)
 
@@ -264,7 +265,7 @@ class DesaForm(FormDialog):
     def fields(self) -> ComposeResult:
         yield FormRow(_("Nama"), Input(self.desa.name if self.desa else "", id="desa-name", max_length=120))
         if self.desa is None:
-            with RadioSet(id="desa-kind", compact=True):
+            with ChoiceSet(id="desa-kind", compact=True):
                 yield RadioButton(_("Desa"), value=True, id="kind-desa", compact=True)
                 yield RadioButton(_("Kelurahan"), id="kind-kelurahan", compact=True)
 
@@ -514,7 +515,7 @@ class StaffForm(FormDialog):
         yield FormRow(_("Nama lengkap"), Input(id="staff-fullname", max_length=120))
         with Horizontal(id="staff-role-row"):
             yield Label(_("Peran"), classes="field-label")
-            with RadioSet(id="staff-role", compact=True):
+            with ChoiceSet(id="staff-role", compact=True):
                 for role, label in ROLE_CHOICES:
                     yield RadioButton(_(label), value=role is accounts.Role.OPERATOR, id=f"role-{role.value}",
                                       compact=True)

@@ -486,7 +486,7 @@ class QueueScreen(OfficeScreen):
             _("Nomor yang tidak hadir dapat kembali ke antrian di tempatnya semula. Nomor antrian warga:"),
             value=offered,
             max_length=TICKET_CODE_MAX,
-            placeholder="A-007",
+            placeholder=_("ketik nomor, mis. A-007"),
             empty=_("Ketik nomor antriannya, mis. A-007."),
         ))
         if not code:

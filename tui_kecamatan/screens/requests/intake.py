@@ -25,6 +25,7 @@ from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.screens.requests.detail import RequestDetailScreen
 from tui_kecamatan.screens.requests.print_choice import DocumentPrinting
+from tui_kecamatan.widgets.choice import ChoiceSet
 from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, first_failure
 from tui_kecamatan.widgets.keybar import KeyBar
 
@@ -173,7 +174,7 @@ class IntakeScreen(DocumentPrinting, OfficeScreen):
                             id="row-phone")
             yield IntakeRow(_("Desa/Kel."), Select[str]([], prompt=_("pilih desa/kelurahan"), id="intake-desa",
                                                         compact=True), id="row-desa", hint=False)
-            channel = RadioSet(RadioButton(_("Loket"), value=True, id="channel-walk-in"),
+            channel = ChoiceSet(RadioButton(_("Loket"), value=True, id="channel-walk-in"),
                                RadioButton(_("WhatsApp"), id="channel-whatsapp"), id="intake-channel", compact=True)
             yield IntakeRow(_("Saluran"), channel, id="row-channel", hint=False)
             with Vertical(id="row-urgent"):
