@@ -324,7 +324,7 @@ async def test_incomplete_checklist_offers_the_whatsapp_message_then_completes_l
         assert "(belum disimpan)" in screen_text(app)
         await pilot.press("ctrl+s")
         confirm = await wait_screen(pilot, ConfirmScreen, "the offer to contact")
-        assert "Berkas kurang: 1. Hubungi pemohon lewat WhatsApp?" in screen_text(app)
+        assert "1 berkas wajib kurang. Hubungi pemohon lewat WhatsApp?" in screen_text(app)
         assert Request.get().status == "incomplete"
         await pilot.press("y")
         dialog = await wait_screen(pilot, ContactScreen, "the contact dialog")

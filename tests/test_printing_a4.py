@@ -127,6 +127,8 @@ def test_receipt_shows_number_masked_nik_service_requirements_and_due_date():
     assert "Surat keterangan hilang dari kepolisian Wajib Belum menyusul lewat WhatsApp" in text
     assert "Fotokopi akta kelahiran Opsional Belum" in text
     assert "Perkiraan selesai: Senin, 30 November 2026" in text
+    # the count reads as words, not as a list number ("... belum ada: 1.")
+    assert "Masih 1 persyaratan wajib yang belum ada." in " ".join(text.split())
     assert "surat kuasa" in text
     assert "Jam layanan: Senin-Jumat 08.00-15.00 WIB" in text
     assert "Dicetak Sabtu, 28 November 2026 09:20 WIB" in text

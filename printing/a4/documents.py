@@ -50,7 +50,7 @@ def request_receipt_pdf(office: OfficeLetterhead, data: RequestReceiptData, *,
         due = _("Perkiraan selesai: diberitahukan petugas setelah berkas lengkap")
     note = ""
     if missing:
-        note = _("Persyaratan wajib yang belum ada: {jumlah}. Permohonan diproses setelah berkas "
+        note = _("Masih {jumlah} persyaratan wajib yang belum ada. Permohonan diproses setelah berkas "
                  "dilengkapi; petugas akan menghubungi Anda.").format(jumlah=len(missing))
     pdf.due_box(due, note)
 

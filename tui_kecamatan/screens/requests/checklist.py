@@ -395,10 +395,10 @@ class ChecklistScreen(DocumentPrinting, CitizenContact, OfficeScreen):
     @work(group="offer", exclusive=True)
     async def _offer_contact(self, info: RequestInfo, missing: int) -> None:
         if not info.phone:
-            self._say(_("Berkas kurang: {n}. Pemohon tidak mencantumkan nomor HP/WA; hubungi lewat telepon "
+            self._say(_("{n} berkas wajib kurang. Pemohon tidak mencantumkan nomor HP/WA; hubungi lewat telepon "
                         "atau sampaikan saat pemohon datang.").format(n=missing), "warning")
             return
-        question = _("Berkas kurang: {n}. Hubungi pemohon lewat WhatsApp?").format(n=missing)
+        question = _("{n} berkas wajib kurang. Hubungi pemohon lewat WhatsApp?").format(n=missing)
         if await self.app.push_screen_wait(ConfirmScreen(question, title=_("Berkas kurang"))):
             await self.contact_citizen(info.id, "missing", applicant=info.name)
 
