@@ -433,29 +433,22 @@ async def test_the_receipt_can_be_saved_as_a_pdf_before_the_checklist(office_rea
     assert target.read_bytes().startswith(b"%PDF") and PrintJob.select().count() == 0
 
 
+async def save_with_channel_keys(db, actor, *keys: str) -> str:
+    """Fill an intake, move in the channel choice with `keys`, save with Ctrl+S; the saved channel."""
+    before = Request.select().count()
+    app = make_app(db, actor)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_intake(pilot)
+        await choose_service(pilot, "KK")
+        await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah", "#intake-kk": KK})
+        app.screen.query_one("#intake-channel").focus()
+        await settle(pilot)
+        await pilot.press(*keys, "ctrl+s")
+        await wait_for(pilot, lambda: Request.select().count() == before + 1, what="the saved request")
+    return Request.select().order_by(Request.id.desc()).get().channel
+
+
 async def test_the_arrow_keys_choose_the_channel_as_they_move(office_ready, operator):
     """Right on "Loket" then Ctrl+S saves a WhatsApp request: moving the highlight chooses."""
-    app = make_app(office_ready, operator)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_intake(pilot)
-        await choose_service(pilot, "KK")
-        await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah", "#intake-kk": KK})
-        app.screen.query_one("#intake-channel").focus()
-        await settle(pilot)
-        await pilot.press("right")
-        await pilot.press("ctrl+s")
-        await wait_screen(pilot, MediaChoiceScreen, "the saved dialog")
-        assert Request.get().channel == "whatsapp"
-        await pilot.press("escape")
-    # and back again with Left, in a fresh form
-    app = make_app(office_ready, operator)
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_intake(pilot)
-        await choose_service(pilot, "KK")
-        await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah", "#intake-kk": KK})
-        app.screen.query_one("#intake-channel").focus()
-        await settle(pilot)
-        await pilot.press("right", "left")
-        await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: Request.select().count() == 2, what="the second request")
-        assert Request.select().order_by(Request.id.desc()).get().channel == "walk_in"
+    assert await save_with_channel_keys(office_ready, operator, "right") == "whatsapp"
+    assert await save_with_channel_keys(office_ready, operator, "right", "left") == "walk_in"
