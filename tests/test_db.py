@@ -183,9 +183,13 @@ def test_missing_folder_is_refused_unless_asked_to_create_it(tmp_path):
 # --- migration with backup ----------------------------------------------------------------------
 
 
-def _add_version_2(monkeypatch, step):
-    monkeypatch.setattr(migrations, "MIGRATIONS", {**migrations.MIGRATIONS, 2: step})
-    monkeypatch.setattr(migrations, "LATEST", 2)
+CURRENT = migrations.LATEST
+NEXT = CURRENT + 1
+
+
+def _add_next_version(monkeypatch, step):
+    monkeypatch.setattr(migrations, "MIGRATIONS", {**migrations.MIGRATIONS, NEXT: step})
+    monkeypatch.setattr(migrations, "LATEST", NEXT)
 
 
 def test_backup_is_written_before_migrating_an_older_version(db_path, monkeypatch):
@@ -200,26 +204,26 @@ def test_backup_is_written_before_migrating_an_older_version(db_path, monkeypatc
         seen_at_migration.append(backups(db_path.parent))
         database.execute_sql("CREATE TABLE catatan_v2 (id INTEGER PRIMARY KEY, isi TEXT)")
 
-    _add_version_2(monkeypatch, v2)
+    _add_next_version(monkeypatch, v2)
     db = open_database(db_path)
     try:
-        assert migrations.schema_version(db) == 2
+        assert migrations.schema_version(db) == NEXT
         assert Staff.select().count() == 1
     finally:
         db.close()
 
     made = backups(db_path.parent)
     assert len(made) == 1
-    assert made[0].name.startswith("kecamatan.db.sebelum-v1-")
+    assert made[0].name.startswith(f"kecamatan.db.sebelum-v{CURRENT}-")
     assert seen_at_migration == [made]  # it existed when the migration ran
     assert stat.S_IMODE(made[0].stat().st_mode) == 0o600
     # The backup is the version-1 database with its data, without the new table.
     backup = sqlite3.connect(str(made[0]))
-    assert backup.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert backup.execute("PRAGMA user_version").fetchone()[0] == CURRENT
     assert backup.execute("SELECT username FROM staff").fetchall() == [("admin",)]
     assert backup.execute("SELECT count(*) FROM sqlite_master WHERE name = 'catatan_v2'").fetchone()[0] == 0
     backup.close()
-    assert header(db_path) == (2, APPLICATION_ID)
+    assert header(db_path) == (NEXT, APPLICATION_ID)
 
 
 def test_failed_migration_leaves_the_old_version_whole(db_path, monkeypatch):
@@ -229,11 +233,11 @@ def test_failed_migration_leaves_the_old_version_whole(db_path, monkeypatch):
         database.execute_sql("CREATE TABLE catatan_v2 (id INTEGER PRIMARY KEY)")
         database.execute_sql("INSERT INTO tabel_yang_tidak_ada VALUES (1)")
 
-    _add_version_2(monkeypatch, broken_v2)
+    _add_next_version(monkeypatch, broken_v2)
     with pytest.raises(DatabaseUnavailable):
         open_database(db_path)
     connection = sqlite3.connect(str(db_path))
-    assert connection.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == CURRENT
     assert connection.execute("SELECT count(*) FROM sqlite_master WHERE name = 'catatan_v2'").fetchone()[0] == 0
     assert connection.execute("SELECT count(*) FROM service").fetchone()[0] == 6
     connection.close()

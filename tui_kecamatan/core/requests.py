@@ -365,8 +365,9 @@ def _upsert_citizen(nik: str, name: str, kk_number: str, phone: str, desa: str) 
     return Citizen.get_by_id(citizen.id)
 
 
-def _next_reg_no(day: date) -> str:
-    """YYYYMMDD-NNNN from the day's counter row, incremented in the caller's transaction."""
+def _next_reg_no(day: date) -> tuple[str, int]:
+    """YYYYMMDD-NNNN and its daily sequence from the day's counter row, incremented in the
+    caller's transaction."""
     rows = list(
         RequestDailyCounter.insert(day=day, last_number=1)
         .on_conflict(
@@ -377,7 +378,7 @@ def _next_reg_no(day: date) -> str:
         .tuples()
         .execute()
     )
-    return f"{day:%Y%m%d}-{rows[0][0]:04d}"
+    return f"{day:%Y%m%d}-{rows[0][0]:04d}", rows[0][0]
 
 
 def create_request(
@@ -436,9 +437,10 @@ def create_request(
                 raise Refused(_("Layanan {name} sedang ditunda.").format(name=service.name))
         citizen = _upsert_citizen(nik, name, kk_number, phone, desa)
         now = clock.now_utc()
-        reg_no = _next_reg_no(today)
+        reg_no, reg_seq = _next_reg_no(today)
         row = Request.create(
             reg_no=reg_no,
+            reg_seq=reg_seq,
             service=service.id,
             citizen=citizen.id,
             nik=nik,

@@ -32,8 +32,72 @@ def _v1_initial(db: SqliteDatabase) -> None:
     seed.seed(db)
 
 
+# The phone column of the search index holds a number's digits in both writings, "62857…" and
+# "0857…", so a clerk's partial number matches whichever way it was typed.
+_PHONE_DIGITS = """CASE WHEN {p} = '' THEN '' ELSE replace({p}, '+', '') || ' 0' || substr(replace({p}, '+', ''), 3) END"""
+
+# Part of a name, a NIK or a phone number is found through an FTS5 trigram index (any three or
+# more characters, ignoring case). It holds no copy of the text (content=''), only the index,
+# kept up to date by triggers on every insert, change and removal of a request.
+SEARCH_INDEX = (
+    """CREATE VIRTUAL TABLE IF NOT EXISTS request_text
+       USING fts5(name, nik, phone, content='', tokenize='trigram')""",
+    f"""CREATE TRIGGER IF NOT EXISTS request_text_insert AFTER INSERT ON request BEGIN
+         INSERT INTO request_text(rowid, name, nik, phone)
+         VALUES (new.id, new.name, new.nik, {_PHONE_DIGITS.format(p="new.phone")});
+       END""",
+    f"""CREATE TRIGGER IF NOT EXISTS request_text_delete AFTER DELETE ON request BEGIN
+         INSERT INTO request_text(request_text, rowid, name, nik, phone)
+         VALUES ('delete', old.id, old.name, old.nik, {_PHONE_DIGITS.format(p="old.phone")});
+       END""",
+    f"""CREATE TRIGGER IF NOT EXISTS request_text_update AFTER UPDATE OF name, nik, phone ON request BEGIN
+         INSERT INTO request_text(request_text, rowid, name, nik, phone)
+         VALUES ('delete', old.id, old.name, old.nik, {_PHONE_DIGITS.format(p="old.phone")});
+         INSERT INTO request_text(rowid, name, nik, phone)
+         VALUES (new.id, new.name, new.nik, {_PHONE_DIGITS.format(p="new.phone")});
+       END""",
+)
+
+
+def _columns(db: SqliteDatabase, table: str) -> set[str]:
+    return {row[1] for row in db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()}
+
+
+def _add_columns(db: SqliteDatabase, table: str, columns: dict[str, str]) -> None:
+    """ALTER TABLE ADD COLUMN for each column the table lacks (a new database has them from v1)."""
+    present = _columns(db, table)
+    for name, definition in columns.items():
+        if name not in present:
+            db.execute_sql(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {definition}')
+
+
+def _v2_desk(db: SqliteDatabase) -> None:
+    """Drafts of interrupted forms, the supervisor's approval of urgent cases, and the search
+    index for parts of numbers and names."""
+    _add_columns(db, "ticket", {
+        "urgent_reason": "TEXT NOT NULL DEFAULT ''",
+        "approved_by_id": "INTEGER REFERENCES staff (id)",
+    })
+    _add_columns(db, "request", {
+        "reg_seq": "INTEGER NOT NULL DEFAULT 0",
+        "urgent": "INTEGER NOT NULL DEFAULT 0",
+        "urgent_reason": "TEXT NOT NULL DEFAULT ''",
+        "approved_by_id": "INTEGER REFERENCES staff (id)",
+    })
+    db.execute_sql("UPDATE request SET reg_seq = CAST(substr(reg_no, instr(reg_no, '-') + 1) AS INTEGER) "
+                   "WHERE reg_seq = 0")
+    db.execute_sql('CREATE INDEX IF NOT EXISTS "request_reg_seq" ON "request" ("reg_seq")')
+    db.create_tables([models.Draft])
+    for statement in SEARCH_INDEX:
+        db.execute_sql(statement)
+    db.execute_sql("INSERT INTO request_text(request_text) VALUES ('delete-all')")
+    db.execute_sql(f"INSERT INTO request_text(rowid, name, nik, phone) "
+                   f"SELECT id, name, nik, {_PHONE_DIGITS.format(p='phone')} FROM request")
+
+
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     1: _v1_initial,
+    2: _v2_desk,
 }
 LATEST = max(MIGRATIONS)
 

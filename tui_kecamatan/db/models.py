@@ -175,6 +175,8 @@ class Ticket(BaseModel):
     staff = ForeignKeyField(Staff, null=True, backref="tickets")
     reason = TextField(default="")  # cancel reason or transfer note
     protocol_done = BooleanField(default=False)
+    urgent_reason = TextField(default="")  # why a supervisor approved an urgent ticket
+    approved_by = ForeignKeyField(Staff, null=True, backref="approved_tickets")
 
     class Meta:
         indexes = ((("day", "prefix", "number"), True),)
@@ -211,6 +213,7 @@ class Request(BaseModel):
 
     id = AutoField()
     reg_no = CharField(unique=True)  # "20261128-0045"
+    reg_seq = IntegerField(default=0, index=True)  # 45: the daily part, found by "0045" in a search
     service = ForeignKeyField(Service, backref="requests")
     citizen = ForeignKeyField(Citizen, backref="requests")
     nik = CharField(index=True)
@@ -229,6 +232,9 @@ class Request(BaseModel):
     ready_at = DateTimeField(null=True)
     closed_at = DateTimeField(null=True)
     reason = TextField(default="")  # cancel or reject reason
+    urgent = BooleanField(default=False)  # taken for a suspended urgent-only service
+    urgent_reason = TextField(default="")  # why, as the approving supervisor recorded it
+    approved_by = ForeignKeyField(Staff, null=True, backref="approved_requests")
 
 
 class RequestDailyCounter(BaseModel):
@@ -275,6 +281,21 @@ class Pickup(BaseModel):
     note = TextField(default="")
     staff = ForeignKeyField(Staff, null=True)
     at = DateTimeField()
+
+
+class Draft(BaseModel):
+    """A form a staff member was typing when the terminal went away (an SSH line that dropped),
+    offered back at their next login. One per staff member and form; deleted when the form is
+    saved or discarded. `data` holds the form's fields as JSON, nothing more."""
+
+    id = AutoField()
+    staff = ForeignKeyField(Staff, backref="drafts", on_delete="CASCADE")
+    kind = CharField()  # intake
+    data = TextField(default="{}")
+    updated_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("staff", "kind"), True),)
 
 
 # --- printing and audit ---------------------------------------------------------------------
@@ -332,6 +353,7 @@ ALL_MODELS = [
     RequestItem,
     Contact,
     Pickup,
+    Draft,
     PrintJob,
     AuditEvent,
 ]
