@@ -40,6 +40,19 @@ _LP_PSELECD = 0x10  # selected (online)
 _LP_PERRORP = 0x08  # no error (active low)
 
 
+class NoStatusAnswer(PrinterError):
+    """A status request the printer never answered (it may still take documents)."""
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How a document went out: `status_answered` is True when the printer answered its status
+    questions, False when it stayed silent (the document was sent all the same), None when it
+    was not asked (a connection without status questions, or `status = false`)."""
+
+    status_answered: bool | None = None
+
+
 @dataclass(frozen=True)
 class PrinterStatus:
     """What the printer says about itself; None where the connection cannot tell."""
@@ -85,8 +98,8 @@ def _seconds(value: float) -> str:
     return text.replace(".", ",")  # Indonesian decimal comma
 
 
-def _no_answer(settings: PrinterSettings) -> PrinterError:
-    return PrinterError(_("{printer} tidak menjawab dalam {n} detik.").format(
+def _no_answer(settings: PrinterSettings, error: type[PrinterError] = PrinterError) -> PrinterError:
+    return error(_("{printer} tidak menjawab dalam {n} detik.").format(
         printer=describe(settings), n=_seconds(settings.timeout)))
 
 
@@ -169,15 +182,18 @@ def escpos_printer(settings: PrinterSettings):
 # --- sending --------------------------------------------------------------------------------
 
 
-def send(settings: PrinterSettings, data: bytes) -> None:
+def send(settings: PrinterSettings, data: bytes) -> Delivery:
     """Deliver ESC/POS bytes to the configured printer; raise PrinterError with one sentence.
 
-    Never waits longer than `settings.timeout` seconds for a printer that makes no progress.
+    Never waits longer than `settings.timeout` seconds for a printer that makes no progress. A
+    network printer is asked for its status first (unless `settings.status` is false) and
+    refused only when it answers "offline" or "paper out"; one that does not answer is printed
+    on all the same, and the returned `Delivery` says so, for the caller to stop asking it.
     """
     kind = settings.kind
     if kind == "network":
-        _send_network(settings, data)
-    elif kind == "file":
+        return _send_network(settings, data)
+    if kind == "file":
         _send_file(settings, data)
     elif kind == "device":
         _send_device(settings, data)
@@ -190,6 +206,7 @@ def send(settings: PrinterSettings, data: bytes) -> None:
     else:
         raise PrinterError(_("{printer}: jenis sambungan '{kind}' tidak dapat mencetak struk.").format(
             printer=describe(settings), kind=kind))
+    return Delivery()
 
 
 def _send_file(settings: PrinterSettings, data: bytes) -> None:
@@ -242,7 +259,7 @@ def _ask(sock: socket.socket, settings: PrinterSettings, request: bytes, *, pati
                 queued = left
                 deadline = now + settings.timeout
                 continue
-            raise _no_answer(settings)
+            raise _no_answer(settings, NoStatusAnswer)
         ready, _w, _x = select.select([sock], [], [], min(_POLL, deadline - now))
         if not ready:
             continue
@@ -305,22 +322,51 @@ def _refuse_unless_ready(status: PrinterStatus) -> None:
         raise PrinterError(status.message)
 
 
-def _send_network(settings: PrinterSettings, data: bytes) -> None:
-    with_status = settings.status  # `status = false` for a printer that never answers
+def _drain(sock: socket.socket, settings: PrinterSettings) -> None:
+    """Wait until the printer's side has taken every byte sent (the socket's send queue is
+    empty): without a status answer, the only sign that the document reached the printer. The
+    wait is extended while the queue shrinks; where the queue cannot be read, nothing is waited."""
+    queued = _unsent(sock)
+    deadline = time.monotonic() + settings.timeout
+    while queued:
+        time.sleep(_POLL / 4)
+        left = _unsent(sock)
+        if left is None:
+            return
+        now = time.monotonic()
+        if left < queued:
+            deadline = now + settings.timeout
+        elif now >= deadline:
+            raise _no_answer(settings)
+        queued = left
+
+
+def _send_network(settings: PrinterSettings, data: bytes) -> Delivery:
+    answered: bool | None = None  # `status = false`: never asked (a printer known to stay silent)
     sock = _connect(settings)
     try:
-        if with_status:
-            # asked first so nothing is queued on a printer without paper, to print later by surprise
-            _refuse_unless_ready(_network_status(sock, settings))
+        if settings.status:
+            # asked first so nothing is queued on a printer without paper, to print later by surprise;
+            # only a real answer refuses: silence means a printer that does not do status questions
+            try:
+                ready = _network_status(sock, settings)
+            except NoStatusAnswer:
+                answered = False
+            else:
+                answered = True
+                _refuse_unless_ready(ready)
         # each send() waits at most `timeout` for room: a slow printer that keeps reading passes
         sock.settimeout(settings.timeout)
         view = memoryview(data)
         while view:
             sent = sock.send(view[:_CHUNK])
             view = view[sent:]
-        if with_status:
+        if answered:
+            # its answer to a question sent after the document proves the document got there
             patience = settings.timeout if _unsent(sock) is not None else settings.timeout + len(data) / 1000
             _ask(sock, settings, STATUS_PRINTER, patience=patience)
+        else:
+            _drain(sock, settings)
         try:
             sock.shutdown(socket.SHUT_WR)
         except OSError:
@@ -331,6 +377,7 @@ def _send_network(settings: PrinterSettings, data: bytes) -> None:
         raise _os_error(settings, exc) from None
     finally:
         sock.close()
+    return Delivery(status_answered=answered)
 
 
 def _lp_status(fd: int) -> int | None:

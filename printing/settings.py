@@ -3,7 +3,18 @@ wrong value is reported with its key and what is allowed."""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import MutableMapping
 from dataclasses import dataclass, fields
+from pathlib import Path
+
+from printing.errors import _
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 RECEIPT_KINDS = ("network", "usb", "serial", "device", "cups", "file")
 A4_KINDS = ("cups", "folder")
@@ -30,7 +41,7 @@ class PrinterSettings:
     copies: int = 1
     qr: bool = True
     cut: bool = True
-    status: bool = True  # ask a network printer for its status (turn off for printers that never answer)
+    status: bool = True  # ask a network printer for its status first (false: never ask)
     timeout: float = 3.0
 
 
@@ -81,3 +92,80 @@ def printer_settings(name: str, section: dict, *, where: str = "config") -> Prin
         if not getattr(settings, key):
             raise SettingsError(f"{label}.{key}: wajib diisi untuk kind = \"{settings.kind}\".")
     return settings
+
+
+def printer_sections(section: object, *, where: str = "config") -> dict[str, PrinterSettings]:
+    """Every `[printers.NAME]` of a config file's `[printers]` table; SettingsError names the key."""
+    if not isinstance(section, dict):
+        raise SettingsError(_("{where}: [printers] harus berisi bagian seperti [printers.receipt].").format(where=where))
+    printers: dict[str, PrinterSettings] = {}
+    for name, values in section.items():
+        if not isinstance(values, dict):
+            raise SettingsError(_("{where}: printers.{name} harus berupa bagian [printers.{name}].").format(
+                where=where, name=name))
+        printers[name] = printer_settings(name, values, where=where)
+    return printers
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+class LivePrinters(MutableMapping):
+    """The `[printers.*]` sections of a config file as the file says now.
+
+    Every lookup checks the file's modification time (one stat) and reads the file again when it
+    changed, so a printer section fixed while the program runs is used by the next print. When
+    the file became unreadable or wrong, the sections read last stay in use and `problem` holds
+    the sentence naming the file and the key; a file that was removed means no printers.
+    """
+
+    def __init__(self, path: str | os.PathLike, sections: dict[str, PrinterSettings]) -> None:
+        self.path = Path(path)
+        self.problem = ""
+        self._sections = dict(sections)
+        self._stamp = _stamp(self.path)
+
+    def _current(self) -> dict[str, PrinterSettings]:
+        stamp = _stamp(self.path)
+        if stamp == self._stamp:
+            return self._sections
+        self._stamp = stamp
+        if stamp is None:
+            self._sections, self.problem = {}, ""
+            return self._sections
+        where = str(self.path)
+        try:
+            with open(self.path, "rb") as handle:
+                data = tomllib.load(handle)
+            self._sections = printer_sections(data.get("printers", {}), where=where)
+            self.problem = ""
+        except tomllib.TOMLDecodeError as exc:
+            self.problem = _("{where}: bukan TOML yang benar ({error}).").format(where=where, error=exc)
+        except OSError as exc:
+            self.problem = _("{where}: tidak dapat dibaca ({error}).").format(where=where, error=exc.strerror or exc)
+        except SettingsError as exc:
+            self.problem = str(exc)
+        return self._sections
+
+    def __getitem__(self, name: str) -> PrinterSettings:
+        return self._current()[name]
+
+    def __setitem__(self, name: str, settings: PrinterSettings) -> None:
+        self._current()[name] = settings  # kept until the file changes again
+
+    def __delitem__(self, name: str) -> None:
+        del self._current()[name]
+
+    def __iter__(self):
+        return iter(dict(self._current()))
+
+    def __len__(self) -> int:
+        return len(self._current())
+
+    def __repr__(self) -> str:
+        return f"LivePrinters({str(self.path)!r}, {self._sections!r})"

@@ -50,19 +50,48 @@ def clean_text(value: object, max_len: int = 200, *, multiline: bool = False) ->
     return text[:max_len].strip()
 
 
-def ascii_safe(value: object) -> str:
-    """Text a receipt printer's ASCII code page prints: accents dropped, the rest as '?'."""
-    text = clean_text(value, max_len=10_000, multiline=True)
-    decomposed = unicodedata.normalize("NFKD", text)
-    out = []
-    for ch in decomposed:
-        if unicodedata.combining(ch):
-            continue
-        if ch == "\n" or 32 <= ord(ch) < 127:
+# Typographic punctuation a phone or word processor puts in names and addresses, as ASCII.
+_PUNCTUATION = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": ",", "\u201b": "'", "\u201c": '"', "\u201d": '"',
+    "\u201e": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2015": "-", "\u2212": "-", "\u2022": "-", "\u00b7": ".", "\u00a0": " ", "\u00ab": '"', "\u00bb": '"',
+})
+# Pictures and their modifiers (emoji, skin tones, variation selectors, keycaps): a receipt
+# printer has nothing to print for them, so they are dropped rather than marked.
+_DROPPED = ("So", "Sk", "Mn", "Me")
+
+
+def _ascii_word(word: str) -> str:
+    """One word as ASCII: accents dropped, pictures dropped, every run of other characters (a
+    script the printer lacks) marked by one '?'; "" when nothing printable is left."""
+    out: list[str] = []
+    marked = printable = False
+    for ch in unicodedata.normalize("NFKD", word.translate(_PUNCTUATION)):
+        if 32 <= ord(ch) < 127:
             out.append(ch)
-        else:
+            marked, printable = False, True
+        elif unicodedata.combining(ch) or unicodedata.category(ch) in _DROPPED:
+            continue
+        elif not marked:
             out.append("?")
-    return "".join(out)
+            marked = True
+    return "".join(out) if printable else ""
+
+
+def ascii_safe(value: object) -> str:
+    """Text a receipt printer's ASCII code page prints: accents and pictures (emoji) dropped, a
+    run of other characters replaced once by '?' inside a word, and a word with nothing
+    printable left out, so no line or word of question marks ever reaches the paper.
+
+    Idempotent: the result passed through again comes back unchanged.
+    """
+    text = clean_text(value, max_len=10_000, multiline=True)
+    lines = []
+    for line in text.split("\n"):
+        words = [kept for kept in (_ascii_word(word) for word in line.split(" ")) if kept]
+        if words or not line.strip():
+            lines.append(" ".join(words))
+    return "\n".join(lines)
 
 
 def format_date(day: date) -> str:

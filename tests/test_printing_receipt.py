@@ -95,13 +95,37 @@ def test_refused_port_fails_with_one_sentence_naming_the_printer():
     assert message.endswith(".") and "\n" not in message
 
 
-def test_printer_that_accepts_but_never_answers_fails():
+def test_printer_that_accepts_but_never_reads_fails():
+    # a long document (two copies, a long address) is more than the printer's side buffers:
+    # without a reader it never leaves this computer
     with FakePrinter("silent") as fake:
-        settings = fake.settings()
+        settings = fake.settings(copies=2)
+        data = receipt.render_ticket(ticket(address="Jl. Raya Pasar Kemis No. 1 " * 18), settings)
         with pytest.raises(PrinterError) as caught:
-            devices.send(settings, receipt.render_ticket(ticket(), settings))
+            devices.send(settings, data)
         assert fake.connection_count == 1
     assert str(caught.value) == f"Printer struk (127.0.0.1:{fake.port}) tidak menjawab dalam 1 detik."
+
+
+def test_printer_that_never_answers_status_still_prints():
+    # it reads every byte but ignores DLE EOT: no refusal, the ticket comes out
+    with FakePrinter(answer_status=False) as fake:
+        settings = fake.settings()
+        delivery = devices.send(settings, receipt.render_ticket(ticket(), settings))
+        data = fake.wait_until_read()
+    assert delivery == devices.Delivery(status_answered=False)
+    text, commands = parse_escpos(data)
+    assert "A-007" in text and cuts(data) == 1
+    # asked once before the ticket, never again after it
+    assert [c for c in commands if c.startswith(b"\x10\x04")] == [devices.STATUS_PRINTER]
+
+
+def test_printer_answering_status_is_reported_as_answering():
+    with FakePrinter() as fake:
+        settings = fake.settings()
+        assert devices.send(settings, receipt.render_ticket(ticket(), settings)).status_answered is True
+        assert devices.send(settings.__class__(**{**settings.__dict__, "status": False}),
+                            receipt.render_ticket(ticket(), settings)).status_answered is None
 
 
 def test_status_off_asks_no_status_question():

@@ -60,7 +60,7 @@ def test_ticket_job_prints_and_is_marked_printed(db, operator, tmp_path):
     row = job(job_id)
     assert (row.status, row.attempts, row.error) == ("printed", 1, "")
     assert row.printed_at is not None and row.staff_id == operator.id
-    assert [e.action for e in audit.events_for("print_job", job_id)] == ["cetakan_dicatat", "cetakan_dicetak"]
+    assert [e.action for e in audit.events_for("print_job", job_id)] == ["cetakan_dicatat", "cetakan_dikirim", "cetakan_dicetak"]
     assert printjobs.jobs_for("ticket", 7)[0].label == "Nomor antrian A-007"
 
 
@@ -85,13 +85,17 @@ def test_refused_printer_fails_the_job_and_retry_prints_it_when_back(db, operato
     assert (row.status, row.attempts, row.error) == ("printed", 2, "")
     assert printjobs.failed_jobs() == []
     actions = [e.action for e in audit.events_for("print_job", job_id)]
-    assert actions == ["cetakan_dicatat", "cetakan_gagal", "cetakan_dicetak"]
+    assert actions == ["cetakan_dicatat", "cetakan_dikirim", "cetakan_gagal", "cetakan_dikirim",
+                       "cetakan_dicetak"]
 
 
 def test_silent_printer_fails_the_job_with_its_message(db, operator, tmp_path):
+    # a printer that takes the connection and never reads: the document (larger than what the
+    # printer's side buffers) never leaves this computer
+    big = ticket_payload() | {"address": "Jl. Raya Pasar Kemis No. 1 " * 18}
     with FakePrinter("silent") as fake:
-        config = config_for(tmp_path, fake)
-        job_id = printjobs.record_job(operator, "ticket", ticket_payload())
+        config = config_for(tmp_path, fake, copies=2)
+        job_id = printjobs.record_job(operator, "ticket", big)
         outcome = printjobs.send_job(job_id, config)
         assert outcome.message == f"Printer struk (127.0.0.1:{fake.port}) tidak menjawab dalam 1 detik."
         assert job(job_id).error == outcome.message
@@ -189,7 +193,7 @@ def test_printed_job_is_not_printed_twice_but_can_be_reprinted(db, operator, tmp
         assert printjobs.send_job(copy_id, config).ok
         assert printed_text(fake.received).count("A-007") == 2
     assert job(job_id).attempts == 1
-    assert [e.action for e in audit.events_for("print_job", copy_id)] == ["cetak_ulang", "cetakan_dicetak"]
+    assert [e.action for e in audit.events_for("print_job", copy_id)] == ["cetak_ulang", "cetakan_dikirim", "cetakan_dicetak"]
 
 
 def test_print_test_on_a_file_printer(db, admin, tmp_path):

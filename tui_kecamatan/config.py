@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from printing.settings import PrinterSettings, SettingsError, printer_settings
+from printing.settings import LivePrinters, PrinterSettings, SettingsError, printer_sections
 from tui_kecamatan.errors import ConfigError
 from tui_kecamatan.i18n import _
 
@@ -107,15 +107,10 @@ def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | N
     where = str(cfg_path)
     for section, values in data.items():
         if section == "printers":
-            if not isinstance(values, dict):
-                raise ConfigError(_("{where}: [printers] harus berisi bagian seperti [printers.receipt].").format(where=where))
-            for name, printer in values.items():
-                if not isinstance(printer, dict):
-                    raise ConfigError(_("{where}: printers.{name} harus berupa bagian [printers.{name}].").format(where=where, name=name))
-                try:
-                    config.printers[name] = printer_settings(name, printer, where=where)
-                except SettingsError as exc:
-                    raise ConfigError(str(exc)) from None
+            try:
+                config.printers = printer_sections(values, where=where)
+            except SettingsError as exc:
+                raise ConfigError(str(exc)) from None
             continue
         if section not in _SCHEMA or not isinstance(values, dict):
             allowed = ", ".join(sorted([*_SCHEMA, "printers"]))
@@ -139,6 +134,10 @@ def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | N
     config.timezone = station.get("timezone", config.timezone)
     config.board_speak = board.get("speak", config.board_speak)
     config.board_bell = board.get("bell", config.board_bell)
+
+    # The printer sections are read again whenever the file changes: a [printers.*] section
+    # fixed while the app runs is used by the next print, without a restart.
+    config.printers = LivePrinters(cfg_path, config.printers)
 
     chosen = db or os.environ.get(ENV_DB) or database.get("path")
     if chosen:

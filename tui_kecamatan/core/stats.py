@@ -43,6 +43,7 @@ class HomeFigures:
     picked_up_today: int
     first_hour: int
     arrivals: tuple[int, ...]  # tickets issued per local hour, from first_hour on
+    failed_prints: int = 0  # print jobs waiting to be printed again (printjobs.failed_count)
 
     @property
     def tickets_today(self) -> int:
@@ -109,6 +110,8 @@ def home_figures(day: date | None = None) -> HomeFigures:
         .count()
     )
     first_hour, arrivals = _arrivals(day)
+    from tui_kecamatan.core import printjobs  # loaded on first use: the printing modules come with it
+
     return HomeFigures(
         day=day,
         services=tuple(services),
@@ -121,4 +124,5 @@ def home_figures(day: date | None = None) -> HomeFigures:
         picked_up_today=picked_up,
         first_hour=first_hour,
         arrivals=arrivals,
+        failed_prints=printjobs.failed_count(),
     )
