@@ -148,6 +148,40 @@ async def test_search_by_part_of_a_name_and_by_registration_number(office_ready,
         await wait_text(pilot, "Tidak ada permohonan yang cocok.")
 
 
+
+async def test_search_by_parts_of_numbers(office_ready, operator):
+    """The office's day at the desk: a citizen reads out part of a phone number, the last digits
+    of the receipt, or part of the NIK; typed with spaces or "+62" as it is said."""
+    fixed_clock(NOW - timedelta(days=1))
+    rina = new_request(operator, "Rina Kemarin", 1, phone="0857-1111-2222")          # ...-0001
+    dedi = requests.create_request(operator, service_code="KK", nik=nik(2, female=False), name="Dedi Kemarin",
+                                   kk_number=KK_NUMBER, phone="")                      # ...-0002
+    fixed_clock()
+    eko = new_request(operator, "Eko Hari Ini", 3, phone="+62 857 3333 4444")         # ...-0001
+    fitri = new_request(operator, "Fitri Hari Ini", 4)                                # ...-0002
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot)
+        await wait_text(pilot, "Sebagian No. registrasi, NIK, No. HP atau nama (mis. 0045, 0857)")
+        table = screen.query_one(DataTable)
+        await search_for(pilot, screen, "0857 1111", typed=True)
+        assert cell_texts(table, 1) == ["Rina Kemarin"]
+        await wait_text(pilot, "1-1 dari 1")
+        await search_for(pilot, screen, "+62 857", typed=True)  # both writings of the same numbers
+        assert cell_texts(table, 0) == [eko.reg_no, rina.reg_no]
+        await search_for(pilot, screen, "0002", typed=True)  # the receipt's daily part, every day
+        assert cell_texts(table, 0) == [fitri.reg_no, dedi.reg_no]
+        await wait_text(pilot, "1-2 dari 2")
+        await search_for(pilot, screen, "150190", typed=True)  # the middle of Dedi's NIK
+        assert cell_texts(table, 1) == ["Dedi Kemarin"]
+        text = screen_text(app)
+        assert "NIK 360301******0002" in text and nik(2, female=False) not in text.split("\n", 1)[1]
+        await search_for(pilot, screen, "hari", typed=True)  # part of a name
+        assert cell_texts(table, 1) == ["Fitri Hari Ini", "Eko Hari Ini"]
+        await search_for(pilot, screen, '"Hari', typed=True)  # a stray quote is only a character
+        await wait_text(pilot, "Tidak ada permohonan yang cocok.")
+        assert app.is_running
+
 async def test_status_filter_and_overdue(office_ready, operator):
     ready = make_ready(operator, new_request(operator, "Rina Siap", 1))
     new_request(operator, "Dedi Baru", 2)
@@ -378,6 +412,41 @@ async def test_not_ready_request_is_refused(office_ready, operator, tmp_path):
     assert Request.get(Request.reg_no == info.reg_no).status == "received"
     assert Pickup.select().count() == 0
 
+
+
+async def test_pickup_by_a_part_of_the_number(office_ready, operator, tmp_path):
+    """The citizen has lost the receipt and says "nomor 2" or the end of the phone number: the one
+    request ready to collect is found, the field shows its whole number, and Enter goes on."""
+    fixed_clock(NOW - timedelta(days=1))
+    new_request(operator, "Rina Kemarin", 1, phone="0857-1111-2222")
+    yesterday_2 = make_ready(operator, new_request(operator, "Dedi Kemarin", 2, phone="0812-9999-0000"))
+    fixed_clock()
+    new_request(operator, "Eko Hari Ini", 3, phone="0857-3333-4444")
+    new_request(operator, "Fitri Hari Ini", 4, phone="0857-5555-6666")  # today's 0002, not ready
+    app = make_app(office_ready, operator, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_pickup(pilot)
+        field = screen.query_one("#pickup-reg", Input)
+        await wait_for(pilot, lambda: app.focused is field, what="focus in number")
+        await pilot.press(*"0002", "enter")
+        await wait_for(pilot, lambda: screen.view is not None and screen.view.reg_no == yesterday_2.reg_no,
+                       what="the ready request numbered 0002")
+        assert field.value == yesterday_2.reg_no
+        await wait_text(pilot, "Siap diambil sejak Jumat, 27 November 2026 09:15 WIB")
+        assert "Dedi Kemarin" in screen_text(app)
+        await pilot.press(*"0857", "enter")  # several, none ready: the sentence says so
+        await wait_text(pilot, "Ada 3 permohonan cocok, tidak satu pun siap diambil; ketik nomor lengkap.")
+        assert screen.view is None
+        await pilot.press(*"9999 0000", "enter")  # the end of Dedi's phone, spoken with a space
+        await wait_for(pilot, lambda: screen.view is not None and field.value == yesterday_2.reg_no,
+                       what="found by the phone")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirmation")
+        assert f"(No. registrasi {yesterday_2.reg_no})" in app.screen.question
+        await pilot.press("y")
+        await wait_for(pilot, lambda: "diserahkan kepada" in str(screen.query_one("#pickup-outcome", Static).render()),
+                       what="outcome")
+    assert Request.get(Request.reg_no == yesterday_2.reg_no).status == "picked_up"
 
 async def test_family_pickup_needs_a_name_and_cancelling_changes_nothing(office_ready, operator, tmp_path):
     info = make_ready(operator, new_request(operator, "Siti Aminah", 1))

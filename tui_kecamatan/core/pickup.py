@@ -11,13 +11,13 @@ from datetime import date, datetime
 from peewee import IntegrityError
 
 from printing.text import format_datetime
-from tui_kecamatan.core import audit, clock, office, validation
+from tui_kecamatan.core import audit, clock, office, request_search, validation
 from tui_kecamatan.core.accounts import Actor, require
-from tui_kecamatan.core.request_labels import STATUS_LABELS, RequestAction, TranslatedLabels, describe_move
+from tui_kecamatan.core.request_labels import STATUS_LABELS, RequestAction, RequestStatus, TranslatedLabels, describe_move
 from tui_kecamatan.core.requests import REQUESTS, request_row
 from tui_kecamatan.core.text import clean_name, clean_note, clean_text, mask_nik
 from tui_kecamatan.db.models import Contact, Pickup, Request, Service, Staff, database
-from tui_kecamatan.errors import InvalidInput, Refused
+from tui_kecamatan.errors import InvalidInput, NotFound, Refused
 from tui_kecamatan.i18n import _
 
 MESSAGE_MAX = 4000
@@ -137,9 +137,30 @@ def _info(pickup: Pickup, row: Request | None = None) -> PickupInfo:
     )
 
 
+def _only_match(ref: str, not_found: NotFound) -> Request:
+    """The one request a part of a number points to (the daily part "0045", digits of the phone
+    or NIK, as the search finds them): the one ready to collect, or the only match at all."""
+    text = clean_text(ref, 40)
+    if not text:
+        raise not_found
+    ready = request_search.search_requests(text, RequestStatus.READY.value, limit=1)
+    page = ready if ready.total else request_search.search_requests(text, limit=1)
+    if page.total == 1:
+        return Request.get_by_id(page.rows[0].id)
+    if not page.total:
+        raise not_found
+    if ready.total:
+        raise Refused(_("Ada {n} permohonan siap diambil yang cocok; ketik nomor registrasi lengkap.").format(n=page.total))
+    raise Refused(_("Ada {n} permohonan cocok, tidak satu pun siap diambil; ketik nomor lengkap.").format(n=page.total))
+
+
 def find_for_pickup(reg_no: str) -> PickupView:
-    """The request behind a scanned or typed registration number, and whether it can be handed over."""
-    row = request_row(reg_no)
+    """The request behind a scanned or typed registration number, or a part of one (see
+    `_only_match`), and whether it can be handed over."""
+    try:
+        row = request_row(reg_no)
+    except NotFound as exc:
+        row = _only_match(reg_no, exc)
     service = Service.get_by_id(row.service_id)
     pickup = _existing_pickup(row)
     refusal = _refusal(row)

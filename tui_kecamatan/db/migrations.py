@@ -32,9 +32,12 @@ def _v1_initial(db: SqliteDatabase) -> None:
     seed.seed(db)
 
 
-# The phone column of the search index holds a number's digits in both writings, "62857…" and
-# "0857…", so a clerk's partial number matches whichever way it was typed.
-_PHONE_DIGITS = """CASE WHEN {p} = '' THEN '' ELSE replace({p}, '+', '') || ' 0' || substr(replace({p}, '+', ''), 3) END"""
+# The phone column of the search index holds an Indonesian number's digits in both writings,
+# "62857…" and "0857…", so a clerk's partial number matches whichever way it was typed; a
+# foreign number keeps its international digits only.
+_PHONE_DIGITS = """CASE WHEN {p} = '' THEN ''
+    WHEN {p} LIKE '+62%' THEN substr({p}, 2) || ' 0' || substr({p}, 4)
+    ELSE replace({p}, '+', '') END"""
 
 # Part of a name, a NIK or a phone number is found through an FTS5 trigram index (any three or
 # more characters, ignoring case). It holds no copy of the text (content=''), only the index,

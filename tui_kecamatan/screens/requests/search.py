@@ -1,5 +1,5 @@
-"""Finding requests (F4): one search field for registration number, NIK, phone or part of a name,
-filters for status, service and intake dates, and results paged from SQL, 50 at a time."""
+"""Finding requests (F4): one search field for part of a registration number, NIK, phone number
+or name, filters for status, service and intake dates, and results paged from SQL, 50 at a time."""
 
 from __future__ import annotations
 
@@ -83,7 +83,8 @@ class SearchScreen(OfficeScreen):
     SCREEN_NAME = "search"
     TITLE = _("Cari permohonan")
     AUTO_FOCUS = "#search-text"
-    HELP = _("Ketik nomor registrasi, NIK, nomor HP atau sebagian nama; hasil muncul sendiri. "
+    HELP = _("Ketik nomor registrasi atau nomor urutnya saja (0045 atau 45), sebagian NIK atau nomor HP "
+             "(0857 1111, +62 857; spasi dan tanda hubung boleh), atau sebagian nama; hasil muncul sendiri. "
              "Saring menurut status, layanan dan tanggal permohonan (TTTT-BB-HH atau HH-BB-TTTT). "
              "Enter membuka rincian permohonan; PageDown/n dan PageUp/b berpindah halaman.")
     BINDINGS = [
@@ -111,7 +112,7 @@ class SearchScreen(OfficeScreen):
         with Horizontal(id="search-row-text", classes="search-row"):
             yield Label(_("Cari"), classes="search-label")
             yield Input(id="search-text", max_length=100, compact=True,
-                        placeholder=_("No. registrasi, NIK, No. HP atau sebagian nama"))
+                        placeholder=_("Sebagian No. registrasi, NIK, No. HP atau nama (mis. 0045, 0857)"))
         with Horizontal(classes="search-row"):
             yield Label(_("Status"), classes="search-label")
             options = [(STATUS_LABELS[key], key) for key in STATUS_LABELS] + [(_("Lewat target"), OVERDUE)]
