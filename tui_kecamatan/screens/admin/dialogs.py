@@ -1,5 +1,6 @@
 """The admin's small forms in dialogs: a service, a requirement line, a desa/kelurahan, a
-holiday, a counter, the office profile, a staff account and a new password. Each saves through
+holiday, a counter, the office profile, a staff account (new, or its name and role) and a new
+password. Each saves through
 a core function in a worker and stays open showing core's sentence when core refuses, so a typo
 costs one correction, not a retyped form."""
 
@@ -12,7 +13,7 @@ from typing import Any, Callable, Generic, TypeVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
@@ -25,7 +26,15 @@ from tui_kecamatan.errors import AppError, InvalidInput
 from tui_kecamatan.i18n import _
 from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
 from tui_kecamatan.widgets.choice import ChoiceSet
-from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, first_failure, parse_day
+from tui_kecamatan.widgets.form import (
+    CoreCheck,
+    FieldError,
+    FormMessage,
+    FormRow,
+    parse_day,
+    recheck_field_errors,
+    show_field_errors,
+)
 from tui_kecamatan.widgets.password import PasswordEntry
 
 T = TypeVar("T")
@@ -390,20 +399,32 @@ class CounterForm(FormDialog):
 # --- office profile ------------------------------------------------------------------------------
 
 
-def _required(what: str) -> CoreCheck:
-    return CoreCheck(lambda value: office.check_required(value, what))
+PROFILE_FIELDS = {
+    "name": ("office-name", _("Nama kantor *"), office.NAME_MAX),
+    "kecamatan": ("office-kecamatan", _("Kecamatan *"), office.NAME_MAX),
+    "kabupaten": ("office-kabupaten", _("Kabupaten/Kota *"), office.NAME_MAX),
+    "province": ("office-province", _("Provinsi"), office.NAME_MAX),
+    "address": ("office-address", _("Alamat"), office.ADDRESS_MAX),
+    "phone": ("office-phone", _("Telepon"), office.PHONE_MAX),
+    "email": ("office-email", _("Email"), office.EMAIL_MAX),
+    "opening_hours": ("office-hours", _("Jam layanan *"), office.HOURS_MAX),
+}
+"""The office profile's fields in the form: ProfileInput field -> (input id, label, longest text)."""
 
 
 class ProfileForm(FormDialog):
-    """The office profile as tickets, receipts and the home screen show it. A field core would
-    refuse shows core's sentence right under it, as it is typed and when saving."""
+    """Every field of the office profile as tickets, receipts, messages and the home screen show
+    it. Each field core would refuse shows core's sentence right under it, all of them at once
+    when saving, and the sentence goes as soon as the field is right. The fields scroll when
+    their sentences make the form taller than the terminal."""
 
     DEFAULT_CSS = """
-    ProfileForm .field-error {
-        margin-left: 18;
-        color: $error;
-        text-style: bold;
+    ProfileForm #profile-fields {
         height: auto;
+        max-height: 13;
+    }
+    ProfileForm FieldError {
+        margin-left: 18;
     }
     """
 
@@ -414,45 +435,26 @@ class ProfileForm(FormDialog):
         super().__init__(title, submit)
         self.profile = profile
         if focus:
-            self.AUTO_FOCUS = f"#office-{focus}"
+            self.AUTO_FOCUS = f"#{PROFILE_FIELDS[focus][0]}" if focus in PROFILE_FIELDS else f"#office-{focus}"
 
     def fields(self) -> ComposeResult:
-        p = self.profile
-        rows = (
-            ("name", _("Nama kantor *"), p.name, 120, [CoreCheck(office.check_office_name)]),
-            ("kecamatan", _("Kecamatan *"), p.kecamatan, 120, [_required(_("Kecamatan"))]),
-            ("kabupaten", _("Kabupaten/Kota *"), p.kabupaten, 120, [_required(_("Kabupaten/kota"))]),
-            ("address", _("Alamat"), p.address, 300, []),
-            ("phone", _("Telepon"), p.phone, office.PHONE_MAX, [CoreCheck(office.check_phone)]),
-        )
-        for key, label, value, max_length, validators in rows:
-            yield FormRow(label, Input(value, id=f"office-{key}", max_length=max_length, validators=validators,
-                                       validate_on=["changed", "submitted"]))
-            error = Static("", id=f"office-{key}-error", classes="field-error", markup=False)
-            error.display = False
-            yield error
-        yield Static(_("Kolom bertanda * wajib diisi. Profil ini tercetak di tiket, tanda terima dan bukti pengambilan."),
-                     classes="form-note", markup=False)
-
-    def _show_field_error(self, field: Input, failure: str | None) -> None:
-        error = self.query_one(f"#{field.id}-error", Static)
-        error.update(failure or "")
-        error.display = bool(failure)
+        with VerticalScroll(id="profile-fields", can_focus=False):
+            for key, (field_id, label, max_length) in PROFILE_FIELDS.items():
+                yield FormRow(label, Input(getattr(self.profile, key), id=field_id, max_length=max_length,
+                                              validators=[CoreCheck(office.CHECKS[key])],
+                                              validate_on=["changed", "submitted"]))
+                yield FieldError(field_id)
+        yield Static(_("Kolom bertanda * wajib diisi. Profil ini tercetak di tiket, tanda terima dan bukti "
+                       "pengambilan, dan masuk ke pesan WhatsApp."), classes="form-note", markup=False)
 
     @on(Input.Changed)
     def _checked_as_typed(self, event: Input.Changed) -> None:
-        result = event.validation_result
-        self._show_field_error(event.input, None if result is None or result.is_valid else result.failure_descriptions[0])
+        recheck_field_errors(self._inputs(), event.input)
 
     def action_save(self) -> None:
         if self.saving:
             return
-        first = None
-        for field in self.query(Input):
-            failure = first_failure(field) if field.validators else None
-            self._show_field_error(field, failure)
-            if failure is not None and first is None:
-                first = field
+        first = show_field_errors(self._inputs())
         if first is not None:
             self.query_one(FormMessage).clear()
             first.focus()
@@ -460,9 +462,8 @@ class ProfileForm(FormDialog):
         super().action_save()
 
     def values(self) -> office.ProfileInput:
-        value = lambda key: self.query_one(f"#office-{key}", Input).value  # noqa: E731
-        return office.ProfileInput(name=value("name"), kecamatan=value("kecamatan"), kabupaten=value("kabupaten"),
-                                   address=value("address"), phone=value("phone"))
+        return office.ProfileInput(**{key: self.query_one(f"#{field_id}", Input).value
+                                      for key, (field_id, _label, _max) in PROFILE_FIELDS.items()})
 
 
 # --- staff accounts ------------------------------------------------------------------------------
@@ -505,6 +506,9 @@ class StaffForm(FormDialog):
         width: auto;
         margin-right: 1;
     }
+    StaffForm .staff-username-row {
+        height: 1;
+    }
     """
 
     AUTO_FOCUS = "#staff-username"
@@ -513,22 +517,66 @@ class StaffForm(FormDialog):
         yield FormRow(_("Nama pengguna"), Input(id="staff-username", max_length=32,
                                                 placeholder=_("huruf kecil, mis. wahyu")))
         yield FormRow(_("Nama lengkap"), Input(id="staff-fullname", max_length=120))
-        with Horizontal(id="staff-role-row"):
-            yield Label(_("Peran"), classes="field-label")
-            with ChoiceSet(id="staff-role", compact=True):
-                for role, label in ROLE_CHOICES:
-                    yield RadioButton(_(label), value=role is accounts.Role.OPERATOR, id=f"role-{role.value}",
-                                      compact=True)
+        yield from _role_row(accounts.Role.OPERATOR)
         yield _new_password_entry("staff")
-        yield Static(_("Supervisor juga membuka rekap dan NIK lengkap; admin juga pengaturan; layar hanya untuk "
-                       "papan antrian dan kiosk."), classes="form-note", markup=False)
+        yield Static(ROLE_NOTE, classes="form-note", markup=False)
 
     def values(self) -> StaffValues:
         username = accounts.check_username(self.query_one("#staff-username", Input).value)
-        pressed = self.query_one("#staff-role", RadioSet).pressed_button
-        value = pressed.id.removeprefix("role-") if pressed is not None and pressed.id else "operator"
         password = self.query_one(PasswordEntry).new_password()
-        return StaffValues(username, self.query_one("#staff-fullname", Input).value, accounts.Role(value), password)
+        return StaffValues(username, self.query_one("#staff-fullname", Input).value, _chosen_role(self), password)
+
+
+ROLE_NOTE = _("Supervisor juga membuka rekap dan NIK lengkap; admin juga pengaturan; layar hanya untuk "
+              "papan antrian dan kiosk.")
+
+
+def _role_row(current: accounts.Role) -> ComposeResult:
+    """The role as radio buttons on one line, `current` chosen."""
+    with Horizontal(id="staff-role-row"):
+        yield Label(_("Peran"), classes="field-label")
+        with ChoiceSet(id="staff-role", compact=True):
+            for role, label in ROLE_CHOICES:
+                yield RadioButton(_(label), value=role is current, id=f"role-{role.value}", compact=True)
+
+
+def _chosen_role(form: FormDialog) -> accounts.Role:
+    pressed = form.query_one("#staff-role", RadioSet).pressed_button
+    return accounts.Role(pressed.id.removeprefix("role-") if pressed is not None and pressed.id else "operator")
+
+
+@dataclass(frozen=True)
+class StaffChange:
+    full_name: str
+    role: accounts.Role
+
+
+class StaffEditForm(FormDialog):
+    """An account's full name and role; the username stays (it is how the account signs in and
+    how the audit trail names it)."""
+
+    DEFAULT_CSS = StaffForm.DEFAULT_CSS.replace("StaffForm", "StaffEditForm")
+
+    AUTO_FOCUS = "#staff-fullname"
+
+    def __init__(self, title: str, submit: Callable[[StaffChange], Any], staff: accounts.StaffRow) -> None:
+        super().__init__(title, submit)
+        self.staff = staff
+
+    def fields(self) -> ComposeResult:
+        try:
+            role = accounts.Role(self.staff.role)
+        except ValueError:
+            role = accounts.Role.OPERATOR
+        with Horizontal(classes="staff-username-row"):
+            yield Label(_("Nama pengguna"), classes="field-label")
+            yield Static(self.staff.username, id="staff-username-shown", markup=False)
+        yield FormRow(_("Nama lengkap"), Input(clean_text(self.staff.full_name, 120), id="staff-fullname", max_length=120))
+        yield from _role_row(role)
+        yield Static(ROLE_NOTE, classes="form-note", markup=False)
+
+    def values(self) -> StaffChange:
+        return StaffChange(self.query_one("#staff-fullname", Input).value, _chosen_role(self))
 
 
 class PasswordForm(FormDialog):

@@ -1,5 +1,6 @@
 """The office-profile section of the admin screen: the office's name, kecamatan, kabupaten/kota,
-address and phone as tickets, receipts and the home screen show them, edited in a form."""
+province, address, phone, email and opening hours as tickets, receipts, messages and the home
+screen show them, edited in a form."""
 
 from __future__ import annotations
 
@@ -18,11 +19,14 @@ from tui_kecamatan.widgets.row_table import Column, RowTable
 
 # The profile's fields in the order of the form: (key, label, longest text shown).
 FIELDS = (
-    ("name", "Nama kantor", NAME_MAX),
-    ("kecamatan", "Kecamatan", NAME_MAX),
-    ("kabupaten", "Kabupaten/Kota", NAME_MAX),
-    ("address", "Alamat", ADDRESS_MAX),
-    ("phone", "Telepon", office.PHONE_MAX),
+    ("name", _("Nama kantor"), NAME_MAX),
+    ("kecamatan", _("Kecamatan"), NAME_MAX),
+    ("kabupaten", _("Kabupaten/Kota"), NAME_MAX),
+    ("province", _("Provinsi"), NAME_MAX),
+    ("address", _("Alamat"), ADDRESS_MAX),
+    ("phone", _("Telepon"), office.PHONE_MAX),
+    ("email", _("Email"), office.EMAIL_MAX),
+    ("opening_hours", _("Jam layanan"), office.HOURS_MAX),
 )
 
 
@@ -38,8 +42,9 @@ class OfficePane(AdminPane):
         self.profile: office.Profile | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Profil kantor tercetak di tiket, tanda terima dan bukti pengambilan, dan tampil di layar "
-                       "utama serta papan antrian. Enter pada sebuah baris membuka formulirnya di kolom itu."),
+        yield Static(_("Profil kantor tercetak di tiket, tanda terima dan bukti pengambilan, masuk ke pesan "
+                       "WhatsApp, dan tampil di layar utama serta papan antrian. Enter pada sebuah baris membuka "
+                       "formulirnya di kolom itu."),
                      classes="admin-hint", markup=False)
         yield RowTable([Column(_("Kolom"), 16), Column(_("Isi"))], id="office-table")
         yield Static("", id="office-address-full", markup=False)
@@ -50,7 +55,7 @@ class OfficePane(AdminPane):
     def show(self, profile: office.Profile) -> None:
         self.profile = profile
         self.show_rows(FIELDS, lambda field: (
-            _(field[1]), clean_text(getattr(profile, field[0]), field[2]) or Content.styled("-", "dim")))
+            field[1], clean_text(getattr(profile, field[0]), field[2]) or Content.styled("-", "dim")))
         self._show_address()
 
     def row_key(self, field: tuple[str, str, int]) -> str:

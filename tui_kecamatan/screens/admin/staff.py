@@ -1,5 +1,6 @@
 """The staff section of the admin screen: the accounts (petugas) with their role and state, adding
-one, disabling and re-enabling, opening an account locked by failed logins, and a new password."""
+one, changing its full name and role, disabling and re-enabling, opening an account locked by
+failed logins, and a new password."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tui_kecamatan.core.accounts import Role, StaffRow
 from tui_kecamatan.core.text import NAME_MAX, clean_text
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.admin.common import AdminPane
-from tui_kecamatan.screens.admin.dialogs import PasswordForm, StaffForm, StaffValues
+from tui_kecamatan.screens.admin.dialogs import PasswordForm, StaffChange, StaffEditForm, StaffForm, StaffValues
 from tui_kecamatan.widgets.row_table import Column, RowTable
 
 
@@ -42,6 +43,7 @@ def last_login(row: StaffRow) -> Content:
 class StaffPane(AdminPane):
     BINDINGS = [
         Binding("a", "add", _("Tambah petugas")),
+        Binding("e", "edit", _("Ubah nama/peran")),
         Binding("x", "disable", _("Nonaktifkan")),
         Binding("x", "enable", _("Aktifkan kembali")),
         Binding("b", "unlock", _("Buka kunci")),
@@ -49,7 +51,7 @@ class StaffPane(AdminPane):
     ]
 
     TABLE = "staff-table"
-    ROW_ACTIONS = frozenset({"password"})
+    ROW_ACTIONS = frozenset({"password", "edit"})
     TOGGLES = (("disable", "enable", AdminPane.inactive),)
 
     def compose(self) -> ComposeResult:
@@ -84,7 +86,8 @@ class StaffPane(AdminPane):
 
     @on(DataTable.RowSelected, "#staff-table")
     def _chosen(self, event: DataTable.RowSelected) -> None:
-        event.stop()  # Enter on a row does nothing more than the keys in the footer
+        event.stop()
+        self.action_edit()  # Enter on a row opens its name and role, as "e" does
 
     def key_state(self, action: str, row: StaffRow | None, parameters: tuple[object, ...]) -> bool | None:
         if action == "add":
@@ -104,6 +107,21 @@ class StaffPane(AdminPane):
 
         await self.open_form(StaffForm(_("Tambah petugas"), submit), lambda created: _("Akun {name} ({role}) dibuat.").format(
             name=created.username, role=created.role.label))
+
+    @work(group="change")
+    async def action_edit(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        actor = self.actor
+
+        def submit(change: StaffChange) -> StaffRow:
+            return accounts.change_staff(actor, row.username, role=change.role, full_name=change.full_name)
+
+        title = _("Ubah akun {name}").format(name=row.username)
+        await self.open_form(StaffEditForm(title, submit, row), lambda changed: _(
+            "Akun {name} disimpan: {full}, {role}.").format(
+            name=changed.username, full=clean_text(changed.full_name, 60) or "-", role=role_label(changed.role)))
 
     @work(group="change")
     async def action_disable(self) -> None:

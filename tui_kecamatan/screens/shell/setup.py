@@ -1,5 +1,5 @@
 """First run: the office profile and the first admin account, checked as they are typed and
-again by core when saved."""
+again by core when saved. Every wrong field shows its own sentence under it at once."""
 
 from __future__ import annotations
 
@@ -14,13 +14,35 @@ from tui_kecamatan.core import accounts, office
 from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
-from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, advance_or_submit, first_failure
+from tui_kecamatan.widgets.form import (
+    CoreCheck,
+    FieldError,
+    FormMessage,
+    FormRow,
+    advance_or_submit,
+    recheck_field_errors,
+    show_field_errors,
+)
 from tui_kecamatan.widgets.keybar import KeyBar
 from tui_kecamatan.widgets.password import PasswordEntry
 
-
-def _required(what: str):
-    return CoreCheck(lambda value: office.check_required(value, what))
+# The office profile's fields in the form: (ProfileInput field, input id, label, longest text).
+OFFICE_FIELDS = (
+    ("name", "office-name", _("Nama kantor *"), office.NAME_MAX),
+    ("kecamatan", "office-kecamatan", _("Kecamatan *"), office.NAME_MAX),
+    ("kabupaten", "office-kabupaten", _("Kabupaten/Kota *"), office.NAME_MAX),
+    ("province", "office-province", _("Provinsi"), office.NAME_MAX),
+    ("address", "office-address", _("Alamat"), office.ADDRESS_MAX),
+    ("phone", "office-phone", _("Telepon"), office.PHONE_MAX),
+    ("email", "office-email", _("Email"), office.EMAIL_MAX),
+    ("opening_hours", "office-hours", _("Jam layanan *"), office.HOURS_MAX),
+)
+PLACEHOLDERS = {
+    "name": _("Kantor Kecamatan ..."),
+    "province": _("mis. Banten"),
+    "phone": _("mis. (021) 5921234"),
+    "email": _("mis. kecamatan@contoh.go.id"),
+}
 
 
 class SetupScreen(AppScreen):
@@ -34,7 +56,8 @@ class SetupScreen(AppScreen):
     TITLE = _("Pengaturan awal")
     AUTO_FOCUS = "#office-name"
     HELP = _("Isi profil kantor seperti yang akan tercetak di tiket dan tanda terima, lalu buat "
-             "akun admin pertama. Enter pindah ke kolom berikutnya; Ctrl+S menyimpan.")
+             "akun admin pertama. Enter atau Tab pindah ke kolom berikutnya; Ctrl+S menyimpan. Kolom "
+             "yang belum benar diberi kalimat merah di bawahnya.")
     BINDINGS = [
         Binding("ctrl+s", "save", _("Simpan"), id="save"),
         Binding("enter", "form_enter", _("Kolom berikutnya"), show=False, priority=True),
@@ -46,6 +69,7 @@ class SetupScreen(AppScreen):
         super().__init__()
         self.loaded = False
         self.existing_admin = False
+        self.summary_shown = False  # the line at the bottom counts the wrong fields
 
     def compose(self) -> ComposeResult:
         yield Static(_("Pengaturan awal kantor"), id="setup-title", markup=False)
@@ -57,43 +81,57 @@ class SetupScreen(AppScreen):
         with VerticalScroll(id="setup-form"):
             with Vertical(classes="panel", id="setup-office") as panel:
                 panel.border_title = _("Profil kantor")
-                yield FormRow(_("Nama kantor *"), Input(
-                    id="office-name", max_length=120, placeholder=_("Kantor Kecamatan ..."),
-                    validators=[CoreCheck(office.check_office_name)]))
-                yield FormRow(_("Kecamatan *"), Input(
-                    id="office-kecamatan", max_length=120, validators=[_required(_("Kecamatan"))]))
-                yield FormRow(_("Kabupaten/Kota *"), Input(
-                    id="office-kabupaten", max_length=120, validators=[_required(_("Kabupaten/kota"))]))
-                yield FormRow(_("Alamat"), Input(id="office-address", max_length=300))
-                yield FormRow(_("Telepon"), Input(
-                    id="office-phone", max_length=40, validators=[CoreCheck(office.check_phone)]))
+                for key, field_id, label, max_length in OFFICE_FIELDS:
+                    yield FormRow(label, Input(
+                        id=field_id, max_length=max_length, placeholder=PLACEHOLDERS.get(key, ""),
+                        validators=[CoreCheck(office.CHECKS[key])]))
+                    yield FieldError(field_id)
             with Vertical(classes="panel", id="setup-admin") as panel:
                 panel.border_title = _("Akun admin pertama")
                 yield FormRow(_("Nama pengguna *"), Input(
                     id="admin-username", max_length=32, placeholder=_("huruf kecil, mis. admin"),
                     validators=[CoreCheck(accounts.check_username)]))
+                yield FieldError("admin-username")
                 yield FormRow(_("Nama lengkap *"), Input(
-                    id="admin-fullname", max_length=120, validators=[_required(_("Nama lengkap"))]),
+                    id="admin-fullname", max_length=120,
+                    validators=[CoreCheck(lambda value: office.check_required(value, _("Nama lengkap")))]),
                     id="row-fullname")
+                yield FieldError("admin-fullname")
                 yield PasswordEntry("admin", ask_name=False, new=True, label=_("Kata sandi *"),
                                     repeat_label=_("Ulangi kata sandi *"), own_message=False, check_as_typed=True)
-            yield FormMessage(id="setup-message")
+        yield FormMessage(id="setup-message")
         yield KeyBar()
+
+    async def on_mount(self) -> None:
+        # The password rows belong to the shared PasswordEntry; their sentences go right under them.
+        entry = self.query_one(PasswordEntry)
+        await entry.mount(FieldError("admin-password"), after="#admin-password-row")
+        await entry.mount(FieldError("admin-password2"), after="#admin-repeat-row")
 
     # --- checks as typed -------------------------------------------------------------------
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        if not event.value:
-            # An emptied field (or a password cleared after a refusal) is judged on saving, so
-            # core's sentence stays on screen.
-            return
-        result = event.validation_result
+        left = recheck_field_errors(self._fields(), event.input)
         message = self.query_one(FormMessage)
-        if result is not None and not result.is_valid:
-            message.show(result.failure_descriptions[0], "error")
-        elif not self.saving:
+        if self.saving:
+            return
+        if self.summary_shown:
+            if left:
+                message.show(self._summary(left), "error")
+            else:
+                message.clear()
+                self.summary_shown = False
+        elif event.value:
+            # Core's refusal (a wrong password) stays until the person types again; a password
+            # emptied after that refusal leaves it on screen.
             message.clear()
+
+    @staticmethod
+    def _summary(count: int) -> str:
+        if count == 1:
+            return _("Ada 1 kolom yang perlu diperbaiki; lihat kalimat merah di bawahnya.")
+        return _("Ada {n} kolom yang perlu diperbaiki; lihat kalimat merah di bawah masing-masing.").format(n=count)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "save" and self.saving:
@@ -118,14 +156,10 @@ class SetupScreen(AppScreen):
             return
         profile, staff_count = await self.db(_load)
         self.loaded = True
-        for field_id, value in (
-            ("#office-name", profile.name),
-            ("#office-kecamatan", profile.kecamatan),
-            ("#office-kabupaten", profile.kabupaten),
-            ("#office-address", profile.address),
-            ("#office-phone", profile.phone),
-        ):
-            field = self.query_one(field_id, Input)
+        for key, field_id, _label, _max in OFFICE_FIELDS:
+            # A new office's opening hours come labelled with this station's time zone.
+            value = getattr(profile, key)
+            field = self.query_one(f"#{field_id}", Input)
             if value and not field.value:
                 field.value = value
         if staff_count:
@@ -138,6 +172,9 @@ class SetupScreen(AppScreen):
         self.query_one("#setup-hint", Static).update(
             _("Akun sudah ada. Isi profil kantor, lalu masuk dengan akun admin untuk menyimpannya."))
         self.query_one("#row-fullname").display = False
+        for error in self.query(FieldError):
+            if error.field_id in ("admin-fullname", "admin-password2"):  # rows no longer asked
+                error.show(None)
         self.query_one(PasswordEntry).new = False  # their own password, asked once
         self.query_one("#admin-username", Input).placeholder = ""
 
@@ -145,34 +182,29 @@ class SetupScreen(AppScreen):
         if self.saving:
             return
         message = self.query_one(FormMessage)
-        for field in self._fields():
-            if not field.validators:
-                continue
-            failure = first_failure(field)
-            if failure is not None:
-                message.show(failure, "error")
-                field.focus()
-                return
+        fields = self._fields()
+        first = show_field_errors(fields)
+        if first is not None:
+            left = sum(error.shown for error in self.query(FieldError))
+            message.show(self._summary(left), "error")
+            self.summary_shown = True
+            first.focus()
+            return
+        self.summary_shown = False
         self.saving = True
         message.show(_("menyimpan..."), "busy")
         self.save()
 
     @work(group="save")
     async def save(self) -> None:
-        value = lambda field_id: self.query_one(field_id, Input).value  # noqa: E731
-        fields = office.ProfileInput(
-            name=value("#office-name"),
-            kecamatan=value("#office-kecamatan"),
-            kabupaten=value("#office-kabupaten"),
-            address=value("#office-address"),
-            phone=value("#office-phone"),
-        )
+        value = lambda field_id: self.query_one(f"#{field_id}", Input).value  # noqa: E731
+        fields = office.ProfileInput(**{key: value(field_id) for key, field_id, _label, _max in OFFICE_FIELDS})
         entry = self.query_one(PasswordEntry)
         try:
             if self.existing_admin:
-                actor = await self.db(office.setup_with_existing_admin, fields, value("#admin-username"), entry.password)
+                actor = await self.db(office.setup_with_existing_admin, fields, value("admin-username"), entry.password)
             else:
-                actor = await self.db(office.first_setup, fields, value("#admin-username"), value("#admin-fullname"),
+                actor = await self.db(office.first_setup, fields, value("admin-username"), value("admin-fullname"),
                                       entry.new_password())
         except AppError as exc:
             self.query_one(FormMessage).show(str(exc), "error")
