@@ -1,7 +1,7 @@
 """The intake (F3), checklist and contact-back screens as a person at the desk uses them at 80x24:
 numbers checked as typed, refusals that save nothing, a saved request with its registration
-number, receipt and checklist, the WhatsApp message for missing requirements, and people's text
-shown literally."""
+number and checklist, the receipt offered once the checklist is saved, the WhatsApp message for
+missing requirements, and people's text shown literally."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ from tui_kecamatan.screens.requests.intake import IntakeScreen
 from tui_kecamatan.widgets.prompt import TextPrompt
 from tui_kecamatan.screens.requests.detail import RequestDetailScreen
 from tui_kecamatan.screens.requests.print_choice import MediaChoiceScreen
+from tui_kecamatan.widgets.approval import ApprovalDialog
+from tui_kecamatan.widgets.password import PasswordEntry
 
 WIB = timezone(timedelta(hours=7))
 NOW = datetime(2026, 11, 28, 9, 15, tzinfo=WIB)  # a Saturday morning
@@ -126,10 +128,13 @@ async def test_core_refuses_a_suspended_service_and_nothing_is_saved(office_read
         await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah", "#intake-kk": KK})
         await pilot.press("ctrl+s")
         await wait_text(pilot, "Layanan Perekaman KTP-el sedang ditunda")
-        await pilot.click("#intake-urgent")  # an operator may not pass it as urgent either
+        await pilot.click("#intake-urgent")  # urgent needs a supervisor's approval: asked in place
         await pilot.press("ctrl+s")
-        await wait_text(pilot, "Hanya supervisor yang dapat menerima permohonan mendesak")
+        await wait_screen(pilot, ApprovalDialog, "the supervisor's approval")
+        await pilot.press("escape")
+        await wait_text(pilot, "Belum disimpan: permohonan mendesak perlu persetujuan supervisor.")
         assert isinstance(app.screen, IntakeScreen)
+        assert app.screen.query_one("#intake-name", Input).value == "Siti Aminah"
     assert Request.select().count() == 0
 
 
@@ -146,19 +151,25 @@ async def test_a_valid_request_is_saved_linked_to_the_ticket_and_its_receipt_pri
         await wait_text(pilot, "✓ +62 812-3456-7890")
         await pilot.click("#channel-whatsapp")
         await pilot.press("ctrl+s")
-        dialog = await wait_screen(pilot, MediaChoiceScreen, "the saved dialog")
+        checklist = await wait_screen(pilot, ChecklistScreen, "the checklist after saving")
+        await wait_notified(pilot, "tersimpan dengan No. registrasi 20261128-0001")
         row = Request.get()
         assert row.reg_no == "20261128-0001"
-        await wait_text(pilot, "No. registrasi: 20261128-0001")
-        question = str(dialog.query_one("#media-question").render())
-        assert question == "Permohonan Cetak KK atas nama Siti Aminah tersimpan. Cetak tanda terima?"
-        await pilot.press("a")
-        checklist = await wait_screen(pilot, ChecklistScreen, "the checklist after saving")
         await wait_text(pilot, "Daftar periksa berkas - 20261128-0001 Cetak KK")
         assert isinstance(app.screen_stack[-2], RequestDetailScreen)
+        assert checklist.detail.request.reg_no == row.reg_no
+        await pilot.press("ctrl+s")  # nothing brought yet: the receipt is offered after the checklist
+        dialog = await wait_screen(pilot, MediaChoiceScreen, "the receipt question")
+        await wait_text(pilot, "No. registrasi: 20261128-0001")
+        question = str(dialog.query_one("#media-question").render())
+        assert question == ("Daftar periksa permohonan Cetak KK atas nama Siti Aminah tersimpan: Berkas kurang. "
+                            "Cetak tanda terima?")
+        await pilot.press("a")
         await wait_for(pilot, lambda: PrintJob.select().where(PrintJob.status == "printed").count() == 1,
                        what="the receipt printed")
-        assert checklist.detail.request.reg_no == row.reg_no
+        await wait_screen(pilot, ConfirmScreen, "the offer to contact, after the receipt")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: app.screen is checklist)
         await pilot.press("escape")
         await wait_screen(pilot, RequestDetailScreen, "the new request's detail")
         await pilot.press("escape")
@@ -181,9 +192,11 @@ async def test_the_receipt_can_go_to_the_receipt_printer_or_nowhere(office_ready
             await choose_service(pilot, "PINDAH_DATANG")
             await fill(pilot, {"#intake-nik": NIK if key == "s" else "3603011203850001", "#intake-name": name})
             await pilot.press("ctrl+s")
+            checklist = await wait_screen(pilot, ChecklistScreen)
+            await pilot.press("ctrl+s")
             await wait_screen(pilot, MediaChoiceScreen)
             await pilot.press(key)
-            await wait_screen(pilot, ChecklistScreen)
+            await wait_for(pilot, lambda: app.screen is checklist)
             await pilot.press("escape")
             await wait_screen(pilot, RequestDetailScreen)
             await pilot.press("escape")
@@ -202,9 +215,15 @@ async def test_a_supervisor_takes_an_urgent_request_for_a_suspended_service(offi
         await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah", "#intake-kk": KK})
         await pilot.click("#intake-urgent")
         await pilot.press("ctrl+s")
-        await wait_screen(pilot, MediaChoiceScreen)
+        dialog = await wait_screen(pilot, ApprovalDialog, "the reason, for a supervisor's own request")
+        assert not dialog.query(PasswordEntry)  # no second password for a supervisor
+        await pilot.press("enter")  # a reason is required
+        await wait_text(pilot, "Isi alasan mendesak.")
+        await pilot.press(*"syarat melamar kerja", "enter")
+        await wait_screen(pilot, ChecklistScreen)
     row = Request.get()
     assert row.service.code == "REKAM" and row.counter is None and row.ticket is None
+    assert (row.urgent, row.urgent_reason, row.approved_by.username) == (True, "syarat melamar kerja", "sari")
 
 
 async def test_a_nik_seen_before_fills_in_what_the_office_knows(office_ready, operator):
@@ -240,10 +259,12 @@ async def test_a_double_ctrl_s_saves_the_request_once(office_ready, operator):
         await open_intake(pilot)
         await choose_service(pilot, "PINDAH_DATANG")
         await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah"})
-        await pilot.press("ctrl+s", "ctrl+s")
-        dialog = await wait_screen(pilot, MediaChoiceScreen)
+        screen = app.screen
+        screen.action_save()  # Ctrl+S twice in a row, as a quick double press reaches the form
+        screen.action_save()
+        checklist = await wait_screen(pilot, ChecklistScreen)
         await settle(pilot)
-        assert app.screen is dialog and sum(isinstance(s, MediaChoiceScreen) for s in app.screen_stack) == 1
+        assert app.screen is checklist and sum(isinstance(s, ChecklistScreen) for s in app.screen_stack) == 1
     assert Request.select().count() == 1
 
 
@@ -283,12 +304,14 @@ async def test_hostile_names_are_taken_and_shown_literally(office_ready, operato
         await choose_service(pilot, "PINDAH_DATANG")
         await fill(pilot, {"#intake-nik": NIK, "#intake-name": hostile})
         await pilot.press("ctrl+s")
+        await wait_screen(pilot, ChecklistScreen)
+        await wait_text(pilot, f"Pemohon: {shown}")
+        await pilot.press("ctrl+s")
         dialog = await wait_screen(pilot, MediaChoiceScreen)
         question = str(dialog.query_one("#media-question").render())
         assert f"atas nama {shown} tersimpan" in question
         await pilot.press("n")
         await wait_screen(pilot, ChecklistScreen)
-        await wait_text(pilot, f"Pemohon: {shown}")
         assert app.is_running
     assert Request.get().name == shown
 
@@ -411,13 +434,15 @@ async def test_a_processed_request_shows_its_checklist_read_only(office_ready, o
     assert Request.get().status == "processing"
 
 
-async def test_the_receipt_can_be_saved_as_a_pdf_before_the_checklist(office_ready, operator, tmp_path):
+async def test_the_receipt_can_be_saved_as_a_pdf_after_the_checklist(office_ready, operator, tmp_path):
     target = tmp_path / "tanda-terima-siti.pdf"
     app = make_app(office_ready, operator, tmp_path)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await open_intake(pilot)
         await choose_service(pilot, "PINDAH_DATANG")
         await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah"})
+        await pilot.press("ctrl+s")
+        await wait_screen(pilot, ChecklistScreen)
         await pilot.press("ctrl+s")
         await wait_screen(pilot, MediaChoiceScreen)
         await pilot.press("f")
@@ -428,9 +453,48 @@ async def test_the_receipt_can_be_saved_as_a_pdf_before_the_checklist(office_rea
         await wait_text(pilot, "Isi nama berkasnya terlebih dahulu.")
         await fill(pilot, {"#prompt-input": str(target)})
         await pilot.press("enter")
-        await wait_screen(pilot, ChecklistScreen, "the checklist after the file name")
         await wait_for(pilot, target.exists, what="the saved PDF")
+        await wait_screen(pilot, ChecklistScreen, "the checklist after the file name")
     assert target.read_bytes().startswith(b"%PDF") and PrintJob.select().count() == 0
+
+
+async def test_the_receipt_is_offered_once_after_the_checklist_and_says_what_was_brought(office_ready, operator,
+                                                                                        tmp_path):
+    """The receipt question comes when the checklist is saved, not when the intake is: the slip
+    of a citizen who brought everything says so, instead of listing every document as missing."""
+    app = make_app(office_ready, operator, tmp_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_intake(pilot)
+        await choose_service(pilot, "KK")
+        await fill(pilot, {"#intake-nik": NIK, "#intake-name": "Siti Aminah", "#intake-kk": KK})
+        await pilot.press("ctrl+s")
+        checklist = await wait_screen(pilot, ChecklistScreen, "the checklist right after saving")
+        await wait_for(pilot, lambda: checklist.query_one(ChecklistView).lines, what="the checklist's rows")
+        assert not any(isinstance(screen, MediaChoiceScreen) for screen in app.screen_stack)
+        for line in checklist.query_one(ChecklistView).lines:
+            if line.mandatory:
+                await pilot.press("space")
+            await pilot.press("down")
+        await wait_text(pilot, "Berkas lengkap.")
+        await pilot.press("ctrl+s")
+        dialog = await wait_screen(pilot, MediaChoiceScreen, "the receipt question")
+        assert "tersimpan: Berkas lengkap. Cetak tanda terima?" in str(dialog.query_one("#media-question").render())
+        await pilot.press("s")
+        await wait_for(pilot, lambda: PrintJob.select().where(PrintJob.status == "printed").count() == 1,
+                       what="the receipt slip printed")
+        await wait_for(pilot, lambda: app.screen is checklist)
+        # A later save of the checklist does not offer the receipt again.
+        await pilot.press("e")
+        await wait_screen(pilot, TextPrompt)
+        await pilot.press(*"asli dilihat", "enter")
+        await wait_for(pilot, lambda: app.screen is checklist)
+        await pilot.press("ctrl+s")
+        await wait_text(pilot, "Tersimpan: Berkas lengkap")
+        await settle(pilot)
+        assert app.screen is checklist
+    slip = (tmp_path / "struk.bin").read_bytes()
+    assert b"Persyaratan: Berkas lengkap" in slip and b"Berkas kurang" not in slip
+    assert PrintJob.select().count() == 1 and Request.get().status == "complete"
 
 
 async def save_with_channel_keys(db, actor, *keys: str) -> str:

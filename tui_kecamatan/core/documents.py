@@ -60,11 +60,12 @@ def _ticket_payload(ticket: TicketInfo) -> dict:
     return slip.to_payload()
 
 
-def issue_ticket(actor: Actor | None, service_code: str, *, urgent: bool = False, printing: bool = True) -> IssuedTicket:
+def issue_ticket(actor: Actor | None, service_code: str, *, urgent: bool = False, printing: bool = True,
+                 approval=None) -> IssuedTicket:
     """Issue a ticket and, when printing, record its print job in the same transaction: the
-    number is never lost, even if the printer then fails."""
+    number is never lost, even if the printer then fails. `approval` as for `tickets.issue_ticket`."""
     with database.atomic():
-        ticket = tickets.issue_ticket(actor, service_code, urgent=urgent)
+        ticket = tickets.issue_ticket(actor, service_code, urgent=urgent, approval=approval)
         job_id = None
         if printing:
             job_id = printjobs.record_job(actor, "ticket", _ticket_payload(ticket), ref_table="ticket", ref_id=ticket.id)

@@ -27,7 +27,7 @@ from datetime import date, datetime
 
 from peewee import JOIN
 
-from tui_kecamatan.core import audit, clock, validation
+from tui_kecamatan.core import accounts, audit, clock, validation
 from tui_kecamatan.core.accounts import Actor, Role, require
 from tui_kecamatan.core.desa import active_desa_name
 from tui_kecamatan.core.request_labels import (
@@ -50,6 +50,7 @@ from tui_kecamatan.db.models import (
     Citizen,
     Contact,
     Counter,
+    HealthCheck,
     Pickup,
     Request,
     RequestDailyCounter,
@@ -90,6 +91,8 @@ class RequestInfo:
     closed_at: datetime | None  # local, aware
     reason: str
     overdue: bool
+    urgent: bool = False  # taken for a suspended service on a supervisor's approval
+    urgent_reason: str = ""
 
     @property
     def status_label(self) -> str:
@@ -196,6 +199,8 @@ def info_from_row(row: Request, service: Service | None = None, today: date | No
         closed_at=clock.to_local(row.closed_at),
         reason=row.reason,
         overdue=status in BEFORE_READY and is_overdue(row.due_date, today or clock.today()),
+        urgent=bool(row.urgent),
+        urgent_reason=row.urgent_reason,
     )
 
 
@@ -394,13 +399,18 @@ def create_request(
     ticket_id: int | None = None,
     counter_number: int | None = None,
     urgent: bool = False,
+    approval: accounts.Approval | None = None,
 ) -> RequestInfo:
     """Take a request at the desk or from WhatsApp and give it its registration number.
 
-    A suspended service is refused, except an urgent-only one (perekaman KTP-el) when the
-    linked ticket was marked urgent or a supervisor passes `urgent=True`.
+    A suspended service is refused, except an urgent-only one (perekaman KTP-el) taken as urgent:
+    when the linked ticket was an urgent one (its approval is copied), or with `urgent=True` by
+    a supervisor or with a supervisor's `approval` (from `accounts.approve_urgent`, which implies
+    `urgent`). The request keeps the reason and the approving supervisor.
     """
     require(actor, Role.OPERATOR)
+    if approval is not None:
+        urgent = True
     nik = validation.validate_nik(nik).nik
     name = clean_name(name)
     if not name:
@@ -408,8 +418,9 @@ def create_request(
     phone = validation.optional_phone(phone)
     channel = _check_channel(channel)
     kk_given = clean_text(kk_number, 40)
-    if urgent and not actor.can(Role.SUPERVISOR):
-        raise PermissionDenied(_("Hanya supervisor yang dapat menerima permohonan mendesak untuk layanan yang ditunda."))
+    if urgent and approval is None and not actor.can(Role.SUPERVISOR):
+        raise PermissionDenied(_("Hanya supervisor yang dapat menerima permohonan mendesak untuk layanan yang ditunda; "
+                                 "minta persetujuan supervisor."))
     today = clock.today()
     holidays = office_holidays(today)
     with database.atomic():
@@ -428,8 +439,18 @@ def create_request(
             counter = Counter.get_or_none(Counter.number == counter_number)
             if counter is None:
                 raise NotFound(_("Loket {n} tidak ada.").format(n=counter_number))
+        approved_by = accounts.approver(approval) if approval is not None else (actor if urgent else None)
+        urgent_reason = approval.reason if approval is not None else ""
+        approval_note = f", disetujui {approved_by.username}: {urgent_reason}" if approval is not None else ""
+        if service.suspended and not urgent and ticket is not None and ticket.urgent:
+            # Taken for an urgent ticket: the ticket's approval stands for the request.
+            urgent = True
+            urgent_reason = ticket.urgent_reason
+            approved_by = Staff.get_or_none(Staff.id == ticket.approved_by_id) if ticket.approved_by_id else None
+            if approved_by is not None:
+                approval_note = f", disetujui {approved_by.username} (tiket {ticket.code})"
         if service.suspended:
-            allowed = service.urgent_only and (urgent or (ticket is not None and ticket.urgent))
+            allowed = service.urgent_only and urgent
             if not allowed:
                 if service.suspended_reason:
                     raise Refused(_("Layanan {name} sedang ditunda: {reason}").format(
@@ -456,6 +477,9 @@ def create_request(
             created_at=now,
             updated_at=now,
             due_date=add_working_days(today, service.target_days, holidays),
+            urgent=bool(urgent),
+            urgent_reason=urgent_reason,
+            approved_by=approved_by.id if approved_by is not None else None,
         )
         requirements = (
             ServiceRequirement.select()
@@ -465,8 +489,8 @@ def create_request(
         for position, requirement in enumerate(requirements):
             RequestItem.create(request=row.id, position=position, text=requirement.text, mandatory=requirement.mandatory)
         detail = f"{reg_no} {service.code}, {name} ({mask_nik(nik)}), {CHANNEL_LABELS[channel]}"
-        if service.suspended:
-            detail += ", mendesak"
+        if urgent:
+            detail += ", mendesak" + approval_note
         audit.record(actor, "permohonan_dibuat", "request", row.id, detail)
         return info_from_row(row, service, today)
 
@@ -628,6 +652,55 @@ def get_request(ref: int | str, actor: Actor | None = None) -> RequestDetail:
         timeline=_timeline(row),
         pickup=_pickup_record(row),
         allowed_actions=allowed_actions(row.status, actor, has_missing=has_missing, has_phone=bool(row.phone)),
+    )
+
+
+@dataclass(frozen=True)
+class ProtocolStep:
+    """A health-protocol step recorded for the request's ticket: done or not, by whom, when."""
+
+    text: str
+    checked: bool
+    staff: str
+    at: datetime  # local, aware
+
+
+@dataclass(frozen=True)
+class UrgentCase:
+    """Why a request was taken as urgent and which supervisor approved it, and the health
+    protocol recorded for its ticket (perekaman KTP-el); empty for an ordinary request."""
+
+    urgent: bool
+    reason: str
+    approved_by: str
+    ticket_code: str
+    protocol: tuple[ProtocolStep, ...]
+
+
+def urgent_case(ref: int | str) -> UrgentCase:
+    """The urgency and the ticket's health protocol of a request, for its detail."""
+    row = request_row(ref)
+    approver = Staff.get_or_none(Staff.id == row.approved_by_id) if row.approved_by_id else None
+    ticket = Ticket.get_or_none(Ticket.id == row.ticket_id) if row.ticket_id else None
+    steps: tuple[ProtocolStep, ...] = ()
+    if ticket is not None:
+        checks = (
+            HealthCheck.select(HealthCheck, Staff)
+            .join(Staff, join_type=JOIN.LEFT_OUTER, on=(HealthCheck.staff == Staff.id))
+            .where(HealthCheck.ticket == ticket.id)
+            .order_by(HealthCheck.id)
+        )
+        steps = tuple(
+            ProtocolStep(check.text, bool(check.checked), check.staff.username if check.staff_id else "",
+                         clock.to_local(check.at))
+            for check in checks
+        )
+    return UrgentCase(
+        urgent=bool(row.urgent),
+        reason=row.urgent_reason,
+        approved_by=(approver.full_name or approver.username) if approver else "",
+        ticket_code=ticket.code if ticket else "",
+        protocol=steps,
     )
 
 

@@ -25,8 +25,8 @@ from enum import Enum
 
 from peewee import JOIN, fn
 
-from tui_kecamatan.core import audit, clock
-from tui_kecamatan.core.accounts import Actor, Role, require
+from tui_kecamatan.core import accounts, audit, clock
+from tui_kecamatan.core.accounts import Actor, Approval, Role, require
 from tui_kecamatan.core.text import REASON_MAX, clean_note, clean_text
 from tui_kecamatan.core.transitions import Move, RecordKind, Step
 from tui_kecamatan.db.models import (
@@ -473,21 +473,30 @@ def format_code(prefix: str, number: int) -> str:
 # --- issuing ----------------------------------------------------------------------------------
 
 
-def issue_ticket(actor: Actor | None, service_code: str, *, urgent: bool = False) -> TicketInfo:
+def issue_ticket(actor: Actor | None, service_code: str, *, urgent: bool = False,
+                 approval: Approval | None = None) -> TicketInfo:
     """Give the next number of the service for today.
 
     Anyone may take a normal ticket: the kiosk and board accounts, and `None` for the command
     line without login (audited as "sistem"). An urgent ticket (served first) needs an operator;
-    on an urgent-only service (perekaman KTP-el) it needs a supervisor.
+    on an urgent-only service (perekaman KTP-el) it needs a supervisor: the actor, or one who
+    approved it at the operator's desk (`approval`, from `accounts.approve_urgent`; it implies
+    `urgent`). The approving supervisor and the reason are kept on the ticket and in the audit.
     """
     code = normalise_service_code(service_code)
+    if approval is not None:
+        urgent = True
     if urgent:
         require(actor, Role.OPERATOR)
     with database.atomic():
         service = _active_service(code)
-        _check_service_accepts(service, urgent, actor)
+        approved_by = accounts.approver(approval) if approval is not None else None
+        if approved_by is None and urgent and service.urgent_only and actor is not None and actor.can(Role.SUPERVISOR):
+            approved_by = actor  # a supervisor's own urgent ticket
+        _check_service_accepts(service, urgent, approved_by or actor)
         day = clock.today()
         number = _next_number(day, service.prefix)
+        reason = approval.reason if approval is not None else ""
         ticket = Ticket.create(
             day=day,
             prefix=service.prefix,
@@ -497,8 +506,13 @@ def issue_ticket(actor: Actor | None, service_code: str, *, urgent: bool = False
             status=WAITING,
             urgent=bool(urgent),
             issued_at=clock.now_utc(),
+            urgent_reason=reason,
+            approved_by=approved_by.id if approved_by is not None else None,
         )
-        audit.record(actor, ACTION_ISSUE, "ticket", ticket.id, f"{ticket.code} {service.code}" + (" mendesak" if urgent else ""))
+        detail = f"{ticket.code} {service.code}" + (" mendesak" if urgent else "")
+        if approval is not None:
+            detail += f", disetujui {approved_by.username}: {reason}"
+        audit.record(actor, ACTION_ISSUE, "ticket", ticket.id, detail)
         info = _reload(ticket.id)
     return info
 

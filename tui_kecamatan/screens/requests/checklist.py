@@ -1,6 +1,7 @@
 """The requirement checklist of one request (daftar periksa berkas): the items copied at intake,
 ticked with the keyboard, a note per item, saved through core, which decides "Berkas lengkap" or
-"Berkas kurang"; a shortfall offers to contact the citizen."""
+"Berkas kurang"; a shortfall offers to contact the citizen. Opened right after intake, its first
+save offers the request's receipt, which then tells what the citizen brought."""
 
 from __future__ import annotations
 
@@ -248,7 +249,8 @@ class ChecklistScreen(DocumentPrinting, CitizenContact, OfficeScreen):
     TITLE = _("Daftar periksa berkas")
     AUTO_FOCUS = "#checklist"
     HELP = _("Centang berkas yang dibawa pemohon dengan spasi (panah atas/bawah untuk pindah), "
-             "tambahkan catatan dengan e, lalu simpan dengan Ctrl+S. Bila berkas wajib masih kurang, "
+             "tambahkan catatan dengan e, lalu simpan dengan Ctrl+S. Untuk permohonan yang baru diterima, "
+             "tanda terima ditawarkan untuk dicetak setelah disimpan. Bila berkas wajib masih kurang, "
              "program menawarkan pesan WhatsApp untuk pemohon.")
     BINDINGS = [
         Binding("ctrl+s", "save", _("Simpan"), id="save"),
@@ -262,11 +264,13 @@ class ChecklistScreen(DocumentPrinting, CitizenContact, OfficeScreen):
     saving: reactive[bool] = reactive(False, bindings=True)
     """The checklist is on its way to core: saving and notes are greyed out meanwhile."""
 
-    def __init__(self, request_ref: int | str) -> None:
+    def __init__(self, request_ref: int | str, *, offer_receipt: bool = False) -> None:
+        """`offer_receipt`: right after intake, the first save offers to print the receipt."""
         super().__init__()
         self.request_ref = request_ref
         self.detail: RequestDetail | None = None
         self.saved: dict[int, tuple[bool, str]] = {}
+        self.offer_receipt = offer_receipt
 
     def compose(self) -> ComposeResult:
         yield Static("", id="checklist-title")
@@ -389,10 +393,25 @@ class ChecklistScreen(DocumentPrinting, CitizenContact, OfficeScreen):
                                        str(len(missing)), " ", _("berkas wajib kurang.")), "warning")
         self._show_summary()
         self.refresh_data()
-        if info.status == request_labels.RequestStatus.INCOMPLETE.value:
-            self._offer_contact(info, len(missing))
+        receipt, self.offer_receipt = self.offer_receipt, False  # offered once, at the first save
+        incomplete = info.status == request_labels.RequestStatus.INCOMPLETE.value
+        if receipt or incomplete:
+            self._after_save(info, len(missing) if incomplete else 0, receipt)
 
     @work(group="offer", exclusive=True)
+    async def _after_save(self, info: RequestInfo, missing: int, receipt: bool) -> None:
+        """The receipt (right after intake), then, for missing documents, the message."""
+        if receipt:
+            headline = Content.assemble(_("No. registrasi: "), (info.reg_no, "bold"))
+            question = _("Daftar periksa permohonan {service} atas nama {name} tersimpan: {status}. "
+                         "Cetak tanda terima?").format(service=info.service_name, name=info.name,
+                                                       status=info.status_label)
+            media = await self.choose_media(question, title=_("Cetak tanda terima"), headline=headline)
+            if media:
+                await self.print_document("receipt", info.reg_no, media)
+        if missing:
+            await self._offer_contact(info, missing)
+
     async def _offer_contact(self, info: RequestInfo, missing: int) -> None:
         if not info.phone:
             self._say(_("{n} berkas wajib kurang. Pemohon tidak mencantumkan nomor HP/WA; hubungi lewat telepon "

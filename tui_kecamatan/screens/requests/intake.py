@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -14,7 +14,9 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
 
-from tui_kecamatan.core import queue_views, requests, services, validation
+from printing.text import format_date
+from tui_kecamatan.core import clock, drafts, queue_views, requests, services, validation
+from tui_kecamatan.core.accounts import Approval, Role
 from tui_kecamatan.core.desa import list_desa
 from tui_kecamatan.core.tickets import TicketInfo
 from tui_kecamatan.core.requests import CitizenInfo, RequestInfo
@@ -23,14 +25,20 @@ from tui_kecamatan.core.text import NAME_MAX, clean_name
 from tui_kecamatan.errors import AppError, InvalidInput, NotFound
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
+from tui_kecamatan.screens.requests.checklist import ChecklistScreen
 from tui_kecamatan.screens.requests.detail import RequestDetailScreen
-from tui_kecamatan.screens.requests.print_choice import DocumentPrinting
+from tui_kecamatan.widgets.approval import ApprovalDialog
 from tui_kecamatan.widgets.choice import ChoiceSet
-from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, first_failure
+from tui_kecamatan.widgets.confirm import ConfirmScreen
+from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, advance_or_submit, first_failure
 from tui_kecamatan.widgets.keybar import KeyBar
 
 OK_MARK = "✓"
 CHANNEL_IDS = {"channel-walk-in": "walk_in", "channel-whatsapp": "whatsapp"}
+DRAFT_PAUSE = 1.0
+"""Seconds of quiet in the typing before the form is kept as a draft (see core.drafts)."""
+# The typed fields of the form and their names in a draft.
+DRAFT_INPUTS = {"nik": "#intake-nik", "name": "#intake-name", "kk_number": "#intake-kk", "phone": "#intake-phone"}
 
 
 @dataclass(frozen=True)
@@ -129,21 +137,27 @@ class IntakeRow(FormRow):
         widget.update(text)
 
 
-class IntakeScreen(DocumentPrinting, OfficeScreen):
+class IntakeScreen(OfficeScreen):
     CSS_PATH = "intake.tcss"
     SCREEN_NAME = "intake"
     TITLE = _("Permohonan baru")
     AUTO_FOCUS = "#intake-service"
     HELP = _("Pilih layanan, lalu isi NIK, nama, nomor KK (bila layanan memerlukannya), nomor HP/WA "
              "dan desa/kelurahan pemohon. Angka diperiksa saat diketik; NIK yang pernah datang mengisi "
-             "data lamanya. Ctrl+S menyimpan dan memberi No. registrasi, lalu tanda terima dapat "
-             "dicetak dan daftar periksa berkas dibuka. Esc kembali ke layar utama; isian yang belum "
-             "disimpan tetap ada saat F3 ditekan lagi.")
+             "data lamanya. Ctrl+S menyimpan dan memberi No. registrasi, lalu daftar periksa berkas "
+             "dibuka; setelah daftar periksa disimpan, tanda terima dapat dicetak. Permohonan mendesak "
+             "untuk layanan yang ditunda memerlukan alasan dan persetujuan supervisor. Esc kembali ke "
+             "layar utama; isian yang belum disimpan tetap ada saat F3 ditekan lagi, dan bila sambungan "
+             "terputus, isian itu ditawarkan lagi saat Anda masuk berikutnya.")
     BINDINGS = [
         Binding("ctrl+s", "save", _("Simpan"), id="save"),
+        # Enter moves on before the next keys reach a field: a fast typist's or a barcode
+        # scanner's text never spills into the field just left.
+        Binding("enter", "form_enter", _("Kolom berikutnya"), show=False, priority=True),
     ]
-    # Saving runs in this group: one save at a time, in the order they were asked for.
-    ORDERED_GROUPS = frozenset({"save"})
+    # Saving runs in this group: one save at a time, in the order they were asked for; so do the
+    # draft's writes, so the last one asked for is the one that stays.
+    ORDERED_GROUPS = frozenset({"save", "draft"})
 
     saving: reactive[bool] = reactive(False, bindings=True)
     """The request is on its way to core (and then its receipt question): Ctrl+S is greyed out."""
@@ -153,6 +167,10 @@ class IntakeScreen(DocumentPrinting, OfficeScreen):
         self.choices: IntakeChoices | None = None
         self._looked_up = ""
         self._filling: set[str | None] = set()
+        self._draft_timer = None
+        self._draft_written = False  # a draft of this form is in the database
+        self._draft_closed = False  # the form was discarded on leaving: no more drafts
+        self._pending_draft: dict | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="intake-header"):
@@ -208,6 +226,9 @@ class IntakeScreen(DocumentPrinting, OfficeScreen):
             service_select.value = choices.ticket.service_code
         desa_select = self.query_one("#intake-desa", Select)
         desa_select.set_options([(Content(name), name) for name in choices.desa])
+        if self._pending_draft is not None:
+            data, self._pending_draft = self._pending_draft, None
+            self._fill_from_draft(data)
 
     @staticmethod
     def _service_prompt(service: ServiceInfo) -> Content:
@@ -304,6 +325,10 @@ class IntakeScreen(DocumentPrinting, OfficeScreen):
             self._filling.discard(field.id)  # filled in from an earlier visit: keep saying so
         elif not self.saving:
             self.query_one(FormMessage).clear()
+        self._draft_soon()
+
+    def action_form_enter(self) -> None:
+        advance_or_submit(self)
 
     @on(Input.Submitted)
     def _next_field(self) -> None:
@@ -378,6 +403,7 @@ class IntakeScreen(DocumentPrinting, OfficeScreen):
         value = lambda selector: self.query_one(selector, Input).value  # noqa: E731
         channel = self.query_one(RadioSet).pressed_button
         ticket = self.choices.ticket
+        urgent = bool(self.query_one("#row-urgent").display and self.query_one("#intake-urgent", Checkbox).value)
         fields = dict(
             service_code=service.code,
             nik=value("#intake-nik"),
@@ -388,36 +414,55 @@ class IntakeScreen(DocumentPrinting, OfficeScreen):
             channel=CHANNEL_IDS.get(channel.id if channel else "", "walk_in"),
             ticket_id=ticket.id if ticket is not None else None,
             counter_number=self.app.counter_number if self.choices.counter_known else None,
-            urgent=bool(self.query_one("#row-urgent").display and self.query_one("#intake-urgent", Checkbox).value),
+            urgent=urgent,
         )
+        # An urgent ticket already carries a supervisor's approval; otherwise one is asked for.
+        needs_approval = urgent and not (ticket is not None and ticket.urgent)
         self.saving = True
+        self._stop_draft_timer()
         self.query_one(FormMessage).show(_("menyimpan..."), "busy")
-        self._save(fields)
+        self._save(fields, service.name if needs_approval else None)
 
     @work(group="save")
-    async def _save(self, fields: dict) -> None:
-        """Save the request (saves run one at a time, first asked first saved)."""
+    async def _save(self, fields: dict, approve_for: str | None = None) -> None:
+        """Save the request (saves run one at a time, first asked first saved); an urgent one
+        for a suspended service (`approve_for`, its name) first gets a supervisor's approval."""
+        if approve_for is not None:
+            approval = await self._ask_approval(approve_for, fields["name"])
+            if approval is None:
+                self.saving = False
+                self.query_one(FormMessage).show(
+                    _("Belum disimpan: permohonan mendesak perlu persetujuan supervisor."), "warning")
+                return
+            fields = {**fields, "approval": approval}
         try:
             info: RequestInfo = await self.db(requests.create_request, self.app.actor, **fields)
         except AppError as exc:
             self.saving = False
             self.query_one(FormMessage).show(str(exc), "error")
+            self._keep_draft()  # the typing of the last second, which Ctrl+S caught before its pause
             return
+        self._forget_draft()
         self.query_one(FormMessage).show(_("Tersimpan dengan No. registrasi {reg_no}.").format(reg_no=info.reg_no))
         self._saved(info)
 
+    async def _ask_approval(self, service: str, name: str) -> Approval | None:
+        actor = self.app.actor
+        own = actor is not None and actor.can(Role.SUPERVISOR)
+        about = _("{service} sedang ditunda; permohonan atas nama {name} hanya dapat diterima sebagai keperluan "
+                  "mendesak. Tulis alasannya.").format(service=service, name=clean_name(name))
+        return await self.app.push_screen_wait(ApprovalDialog(about, own=own, title=_("Permohonan mendesak")))
+
     @work(group="saved")
     async def _saved(self, info: RequestInfo) -> None:
-        """Ask where the receipt goes, then show the new request with its checklist over a form
-        emptied for the next citizen."""
-        headline = Content.assemble(_("No. registrasi: "), (info.reg_no, "bold"))
-        question = _("Permohonan {service} atas nama {name} tersimpan. Cetak tanda terima?").format(
-            service=info.service_name, name=info.name)
-        media = await self.choose_media(question, title=_("Permohonan tersimpan"), headline=headline)
+        """Show the new request with its checklist on top, over a form emptied for the next
+        citizen; the receipt is offered once the checklist is saved, so it tells what was brought."""
+        self.notify(_("Permohonan {name} tersimpan dengan No. registrasi {reg_no}.").format(
+            name=info.name, reg_no=info.reg_no), markup=False)
         # The detail takes the form's place: Esc from the checklist leads to the new request, and
         # Esc from there home; the form underneath starts afresh, so F3 finds it empty.
-        await self.app.push_screen(RequestDetailScreen(info.reg_no, open_checklist=True, print_receipt=media,
-                                                       home_on_back=True))
+        await self.app.push_screen(RequestDetailScreen(info.reg_no, home_on_back=True))
+        await self.app.push_screen(ChecklistScreen(info.reg_no, offer_receipt=True))
         self._start_afresh()
 
     def _start_afresh(self) -> None:
@@ -436,4 +481,134 @@ class IntakeScreen(DocumentPrinting, OfficeScreen):
         self.choices = None
         self.saving = False
         self.refresh_data()
+        self.query_one("#intake-service").focus()
+
+    # --- the draft kept while typing (core.drafts) -------------------------------------------
+    #
+    # If the terminal goes away (an SSH line drops) the typed form is in the database, and the
+    # same staff member is offered it at their next login (`offer_draft`, from the app's login).
+    # It goes when the request is saved, or when leaving with Ctrl+Q/Ctrl+O is answered "yes"
+    # (`discard_input`); a forced logout from the lock screen keeps it for its author.
+
+    @on(Select.Changed)
+    @on(RadioSet.Changed)
+    @on(Checkbox.Changed)
+    def _chosen(self) -> None:
+        self._draft_soon()
+
+    def _draft_soon(self) -> None:
+        """Keep the form as a draft after a pause in the typing."""
+        if self._draft_closed or self.saving:
+            return
+        self._stop_draft_timer()
+        self._draft_timer = self.set_timer(DRAFT_PAUSE, self._keep_draft)
+
+    def _stop_draft_timer(self) -> bool:
+        timer, self._draft_timer = self._draft_timer, None
+        if timer is not None:
+            timer.stop()
+        return timer is not None
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """Moving to another field keeps the draft at once."""
+        if self._stop_draft_timer():
+            self._keep_draft()
+
+    def _keep_draft(self) -> None:
+        self._draft_timer = None
+        if not self._draft_closed and not self.saving:
+            self._store_draft(self._draft_data())
+
+    def _draft_data(self) -> dict:
+        """The form's own fields, nothing else; {} while nothing is typed."""
+        if not self.has_unsaved_changes():
+            return {}
+        channel = self.query_one(RadioSet).pressed_button
+        data = {name: self.query_one(selector, Input).value for name, selector in DRAFT_INPUTS.items()}
+        data.update(
+            service_code=self.query_one("#intake-service", Select).selection or "",
+            desa=self.query_one("#intake-desa", Select).selection or "",
+            channel=CHANNEL_IDS.get(channel.id if channel else "", "walk_in"),
+            urgent=bool(self.query_one("#intake-urgent", Checkbox).value),
+        )
+        return data
+
+    @work(group="draft")
+    async def _store_draft(self, data: dict) -> None:
+        if self._draft_closed or (not data and not self._draft_written):
+            return
+        try:
+            self._draft_written = await self.db(drafts.save_draft, self.app.actor, drafts.INTAKE, data)
+        except AppError:
+            # Only a safety copy: the form itself is intact, and saving it says what is wrong.
+            return
+
+    @work(group="draft")
+    async def _forget_draft(self) -> None:
+        """The request is saved: its draft goes (after any write of it still on its way)."""
+        self._stop_draft_timer()
+        await self.db(drafts.discard_draft, self.app.actor, drafts.INTAKE)
+        self._draft_written = False
+
+    async def discard_input(self) -> None:
+        """The person chose to leave the typed form (Ctrl+Q or Ctrl+O answered "yes"): the draft
+        goes with it. Awaited by the app before the sections are dropped."""
+        self._draft_closed = True
+        self._stop_draft_timer()
+        try:
+            async with self._group_lock("draft"):  # after any write still on its way
+                await self.db(drafts.discard_draft, self.app.actor, drafts.INTAKE)
+        except AppError as exc:
+            self.app.show_error(exc)  # leaving goes on; the draft is offered again at the next login
+            return
+        self._draft_written = False
+
+    @classmethod
+    async def offer_draft(cls, app) -> None:
+        """At login: a form this staff member left unfinished when their terminal went away is
+        offered back; yes opens the form filled with it, no deletes it."""
+        draft = await app.db(drafts.load_draft, app.actor, drafts.INTAKE)
+        if draft is None:
+            return
+        when = f"{format_date(draft.updated_at.date())} {draft.updated_at:%H:%M} {clock.zone_abbreviation()}"
+        about = ", ".join(part for part in (draft.data.get("name", ""), draft.service_name, when.strip()) if part)
+        question = _("Ada formulir permohonan yang belum selesai ({about}). Lanjutkan?").format(about=about)
+        if await app.push_screen_wait(ConfirmScreen(question, title=_("Formulir belum selesai"),
+                                                    yes=_("Lanjutkan (y)"), no=_("Buang (n)"))):
+            await app.switch_mode(cls.SCREEN_NAME)
+            screen = app.screen
+            if isinstance(screen, cls):
+                screen.restore_draft(draft.data)
+        else:
+            await app.db(drafts.discard_draft, app.actor, drafts.INTAKE)
+
+    def restore_draft(self, data: dict) -> None:
+        """Fill the form from a draft (once the services and desa are read)."""
+        if self.choices is None:
+            self._pending_draft = dict(data)
+        else:
+            self._fill_from_draft(data)
+
+    def _fill_from_draft(self, data: dict) -> None:
+        choices = self.choices
+        if choices is None:
+            return
+        with self.app.batch_update():
+            code = data.get("service_code", "")
+            if any(service.code == code for service in choices.services):
+                self.query_one("#intake-service", Select).value = code
+            for name, selector in DRAFT_INPUTS.items():
+                field = self.query_one(selector, Input)
+                value = str(data.get(name, ""))[: field.max_length or None]
+                if value and value != field.value:
+                    self._filling.add(field.id)  # keeps the sentence below as the fields fill
+                    field.value = value
+            if data.get("desa") in choices.desa:
+                self.query_one("#intake-desa", Select).value = data["desa"]
+            if data.get("channel") == "whatsapp":
+                self.query_one("#channel-whatsapp", RadioButton).value = True
+            self.query_one("#intake-urgent", Checkbox).value = bool(data.get("urgent"))
+        self._draft_written = True
+        self.query_one(FormMessage).show(
+            _("Isian yang belum selesai dipulihkan; periksa lagi, lalu simpan dengan Ctrl+S."))
         self.query_one("#intake-service").focus()
