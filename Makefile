@@ -4,17 +4,24 @@ BIN := $(VENV)/bin
 
 .PHONY: run test demo clean
 
+# setuptools reminds every editable install, in a banner, not to delete the working folder;
+# pip 25 and later print it even with --quiet. The reminder is meant for this folder: keep it out.
+PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet --disable-pip-version-check
+
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	@echo "Menyiapkan lingkungan Python di $(VENV) (sekali saja, 1-2 menit)..."
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
-	touch $@
+	@echo "Memasang tui-kecamatan dan pustakanya di $(VENV)..."
+	@$(PIP_INSTALL) -e .
+	@touch $@
 
 $(VENV)/.installed-test: $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $@ $(VENV)/.installed
+	@echo "Memasang tui-kecamatan dan alat ujinya di $(VENV)..."
+	@$(PIP_INSTALL) -e '.[test]'
+	@touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
 	$(BIN)/tui-kecamatan

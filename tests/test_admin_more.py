@@ -188,16 +188,21 @@ async def test_the_station_counter_missing_is_pointed_out(office_ready, admin):
 async def test_edit_profile_with_errors_on_the_field_then_home_shows_the_new_name(office_ready, admin):
     app = make_app(office_ready, admin)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_section(pilot, "6", "#office-table", 5)
+        await open_section(pilot, "6", "#office-table", 8)
+        assert column(app, "#office-table", 0) == ["Nama kantor", "Kecamatan", "Kabupaten/Kota", "Provinsi", "Alamat",
+                                                   "Telepon", "Email", "Jam layanan"]
         assert column(app, "#office-table", 1)[:3] == ["Kantor Kecamatan Pasar Kemis", "Pasar Kemis", "Kabupaten Tangerang"]
+        assert column(app, "#office-table", 1)[7] == "Senin-Jumat 08.00-15.00 WIB"
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ProfileForm), what="profile form")
         form = app.screen
         name = form.query_one("#office-name", Input)
         phone = form.query_one("#office-phone", Input)
+        email = form.query_one("#office-email", Input)
         assert app.focused is name and name.value == "Kantor Kecamatan Pasar Kemis"
         name.value = ""
         phone.value = "telepon kantor"
+        email.value = "kecamatan-at-contoh"
         await pilot.press("ctrl+s")
         await wait_text(pilot, "Nama kantor wajib diisi.")
         await wait_text(pilot, "Nomor telepon hanya boleh berisi 6-15 angka")
@@ -207,20 +212,31 @@ async def test_edit_profile_with_errors_on_the_field_then_home_shows_the_new_nam
         assert row_of("Nama kantor wajib diisi.") == row_of("Nama kantor *") + 1
         assert row_of("Nomor telepon hanya boleh") == row_of("Telepon") + 1
         assert app.focused is name and isinstance(app.screen, ProfileForm)
+        # The email's sentence is further down the scrolled fields, under its own row.
+        email.scroll_visible(animate=False)
+        await wait_text(pilot, "Alamat email tidak valid")
+        lines = screen_text(app).splitlines()
+        assert row_of("Alamat email tidak valid") == row_of("Email ") + 1
+        name.focus()
         await pilot.press(*"Kantor Kecamatan Sukamulya")
         await wait_for(pilot, lambda: "Nama kantor wajib diisi." not in screen_text(app), what="error cleared as typed")
         phone.value = "(021) 599-1234"
+        email.value = "kec.sukamulya@contoh.go.id"
         form.query_one("#office-kecamatan", Input).value = "Sukamulya"
+        form.query_one("#office-province", Input).value = "Banten"
+        form.query_one("#office-hours", Input).value = "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00 WIB"
         await pilot.press("ctrl+s")
         await on_admin(pilot)
         await settle(pilot)
         assert column(app, "#office-table", 1)[0] == "Kantor Kecamatan Sukamulya"
+        assert column(app, "#office-table", 1)[7] == "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00 WIB"
         await pilot.press("escape")
         await at_home(pilot)
         await wait_text(pilot, "Kantor Kecamatan Sukamulya")
     row = OfficeProfile.get()
-    assert (row.name, row.kecamatan, row.kabupaten, row.phone) == (
-        "Kantor Kecamatan Sukamulya", "Sukamulya", "Kabupaten Tangerang", "(021) 599-1234")
+    assert (row.name, row.kecamatan, row.kabupaten, row.province, row.phone, row.email, row.opening_hours) == (
+        "Kantor Kecamatan Sukamulya", "Sukamulya", "Kabupaten Tangerang", "Banten", "(021) 599-1234",
+        "kec.sukamulya@contoh.go.id", "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00 WIB")
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert (event.action, event.actor, event.detail) == ("profil_kantor_disimpan", "admin", "Kantor Kecamatan Sukamulya")
 
@@ -228,11 +244,19 @@ async def test_edit_profile_with_errors_on_the_field_then_home_shows_the_new_nam
 async def test_enter_on_a_profile_line_opens_the_form_at_that_field(office_ready, admin):
     app = make_app(office_ready, admin)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_section(pilot, "6", "#office-table", 5)
-        await choose_row(pilot, "#office-table", 3, "address")
+        await open_section(pilot, "6", "#office-table", 8)
+        await choose_row(pilot, "#office-table", 4, "address")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ProfileForm), what="profile form")
         await wait_for(pilot, lambda: app.focused is app.screen.query_one("#office-address", Input), what="address focused")
+        await pilot.press("escape")
+        await on_admin(pilot)
+        # The last line, the opening hours, opens the form scrolled to its field.
+        await choose_row(pilot, "#office-table", 7, "opening_hours")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ProfileForm), what="profile form")
+        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#office-hours", Input), what="hours focused")
+        await wait_text(pilot, "Jam layanan *")
         await pilot.press("escape")
         await on_admin(pilot)
     assert OfficeProfile.get().address == OFFICE.address

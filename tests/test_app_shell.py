@@ -11,7 +11,7 @@ import textwrap
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from tests.conftest import HOSTILE_NAMES, ROOT
 from tests.pilot import at_home, fill, make_app, message_of, screen_text, settle, type_into, wait_for, wait_text
@@ -159,22 +159,25 @@ async def test_setup_creates_office_and_admin_then_shows_login(db):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen) and app.screen.loaded, what="setup")
         await type_into(pilot, "#admin-username", "AB")
-        await wait_for(pilot, lambda: "Nama pengguna harus" in message_of(app, "#setup-message"))
+        await wait_for(pilot, lambda: "Nama pengguna harus" in message_of(app, "#admin-username-error"))
         await pilot.press("backspace", "backspace", *"admin")
-        await wait_for(pilot, lambda: message_of(app, "#setup-message") == "")
+        await wait_for(pilot, lambda: message_of(app, "#admin-username-error") == "")
         await pilot.press("ctrl+s")  # the office name is still empty
-        await wait_for(pilot, lambda: "Nama kantor wajib diisi." in message_of(app, "#setup-message"))
+        await wait_for(pilot, lambda: "Nama kantor wajib diisi." in message_of(app, "#office-name-error"))
         assert app.focused.id == "office-name"
+        # Enter on the opening hours keeps the hours offered for this station's time zone.
         await pilot.press(*"Kantor Kecamatan Pasar Kemis", "enter", *"Pasar Kemis", "enter", *"Kabupaten Tangerang",
-                          "enter", *"Jl. Raya No. 1", "enter", *"(021) 5921234", "enter")
+                          "enter", *"Banten", "enter", *"Jl. Raya No. 1", "enter", *"(021) 5921234", "enter",
+                          *"kec@contoh.go.id", "enter", "enter")
         assert app.focused.id == "admin-username"
         await pilot.press("enter", *"Admin Kantor", "enter", *"rahasia-admin", "enter", *"rahasia-admiN")
-        await wait_for(pilot, lambda: "Kedua kata sandi tidak sama." in message_of(app, "#setup-message"))
+        await wait_for(pilot, lambda: "Kedua kata sandi tidak sama." in message_of(app, "#admin-password2-error"))
         await pilot.press("backspace", "n", "enter")  # Enter on the last field saves
         await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen), what="login after setup")
         await wait_text(pilot, "Kantor Kecamatan Pasar Kemis")
     profile = office.get_profile()
     assert profile.configured and profile.kabupaten == "Kabupaten Tangerang" and profile.phone == "(021) 5921234"
+    assert (profile.province, profile.email, profile.opening_hours) == ("Banten", "kec@contoh.go.id", "Senin-Jumat 08.00-15.00 WIB")
     assert accounts.authenticate("admin", "rahasia-admin").role is accounts.Role.ADMIN
 
 
@@ -266,6 +269,12 @@ async def test_login_shows_home_with_office_staff_and_counter(ready):
 # --- help, palette, keys -----------------------------------------------------------------------
 
 
+def help_rows(app) -> dict[str, str]:
+    """The help dialog's keys and what they do, as listed."""
+    return {str(row.query(".help-key").first(Static).render()): str(row.query(".help-description").first(Static).render())
+            for row in app.screen.query(".help-row")}
+
+
 async def test_f1_lists_every_key_of_the_screen_and_escape_closes(ready):
     app = make_app(ready)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
@@ -273,8 +282,7 @@ async def test_f1_lists_every_key_of_the_screen_and_escape_closes(ready):
         home = await at_home(pilot)
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
-        table = app.screen.query_one(DataTable)
-        rows = {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+        rows = help_rows(app)
         assert rows["f1"] == "Bantuan" and rows["f2"] == "Antrian" and rows["f3"] == "Permohonan baru"
         assert rows["f9"] == "Admin" and rows["f4"] == "Cari"
         assert rows["^o"] == "Ganti petugas"  # hidden from the footer, listed in help

@@ -220,6 +220,35 @@ async def test_kiosk_issues_prints_and_shows_the_number_large(office_ready, disp
     assert "B-001" in printed_text((tmp_path / "struk.bin").read_bytes())
 
 
+async def test_kiosk_serves_a_burst_of_presses_in_the_order_pressed(office_ready, display, tmp_path, monkeypatch):
+    from tui_kecamatan.core import documents
+
+    real_issue = documents.issue_ticket
+    delays = iter([0.4, 0.0, 0.2, 0.0, 0.1])  # the first presses are the slowest to reach the database
+
+    def slow_issue(*args, **kwargs):
+        import time
+
+        time.sleep(next(delays, 0.0))
+        return real_issue(*args, **kwargs)
+
+    monkeypatch.setattr(documents, "issue_ticket", slow_issue)
+    app = KecamatanApp(make_config(file_printer(tmp_path)), office_ready, actor=display, mode="kiosk")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_kiosk(pilot)
+        await pilot.press("1", "2", "1", "3", "2")  # a queue of people, faster than one ticket is issued
+        await wait_for(pilot, lambda: PrintJob.select().where(PrintJob.status == "printed").count() == 5,
+                       what="five tickets printed")
+        await settle(pilot)
+        assert screen.query_one("#kiosk-code", BlockText).text == "B-002"  # the last one stays on screen
+    issued = [(t.service.code, t.code) for t in Ticket.select().order_by(Ticket.id)]
+    assert issued == [("KTP", "A-001"), ("KK", "B-001"), ("KTP", "A-002"), ("PINDAH_KELUAR", "C-001"),
+                      ("KK", "B-002")]
+    printed = printed_text((tmp_path / "struk.bin").read_bytes())
+    places = [printed.find(code) for code in ("A-001", "B-001", "A-002", "C-001", "B-002")]
+    assert -1 not in places and places == sorted(places)  # the printer gives them out in the same order
+
+
 async def test_kiosk_printer_failure_keeps_the_number_on_screen(office_ready, display):
     with FakePrinter("refused") as fake:
         app = KecamatanApp(make_config(fake.settings()), office_ready, actor=display, mode="kiosk")

@@ -73,10 +73,10 @@ def test_ticket_kept_when_printer_refuses_and_retry_prints_it(tmp_path):
         # The number was not lost: the next ticket is B-002.
         assert json.loads(run_cli("--config", config, "ticket", "KK", "--no-print", "--json").stdout)["code"] == "B-002"
         printer.set_mode("read")
-        retried = run_cli("--config", config, "print", "retry")
+        retried = run_cli("--config", config, "print", "retry", "--yes")
         assert retried.returncode == 0, retried.stderr
         assert "B-001" in printed_text(printer.received)
-        again = run_cli("--config", config, "print", "retry")
+        again = run_cli("--config", config, "print", "retry", "--yes")
         assert again.returncode == 0 and "Tidak ada" in again.stdout
 
 
@@ -123,3 +123,41 @@ def test_request_hostile_name_comes_back_as_typed_minus_controls(tmp_path):
     missing = run_cli("--config", config, "request", "show", "20000101-9999")
     assert missing.returncode == 1
     _one_sentence(missing.stderr)
+
+
+def test_request_list_query_finds_parts_of_numbers_and_names(tmp_path):
+    config = _config(tmp_path)
+    people = [("3603015501900002", "Siti Aminah", "0857-1111-2222"),
+              ("3603011203850001", "Budi Santoso", "+62 812 3456 7890"),
+              ("3603010707770005", 'Amin "Rais"', "0857-3333-4444")]
+    made = []
+    for nik, name, phone in people:
+        result = run_cli("--config", config, "request", "new", "--service", "KK", "--nik", nik, "--name", name,
+                         "--kk", KK, "--phone", phone, "--json")
+        assert result.returncode == 0, result.stderr
+        made.append(json.loads(result.stdout))
+    siti, budi, amin = made
+
+    def listed(*args: str) -> list[dict]:
+        result = run_cli("--config", config, "request", "list", *args, "--json")
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    found = listed("--query", "0857 1111")
+    assert [row["reg_no"] for row in found] == [siti["reg_no"]]
+    assert set(found[0]) >= {"reg_no", "service", "status", "nik_masked", "name", "phone", "channel", "created_at"}
+    assert found[0]["name"] == "Siti Aminah" and found[0]["nik_masked"] == "360301******0002"
+    assert found[0]["phone"] == "+6285711112222"
+    assert [row["reg_no"] for row in listed("--query", "+62 857")] == [amin["reg_no"], siti["reg_no"]]
+    assert [row["reg_no"] for row in listed("--query", "0002")] == [budi["reg_no"]]
+    assert budi["reg_no"].endswith("-0002")
+    assert [row["reg_no"] for row in listed("--query", "12038500")] == [budi["reg_no"]]  # middle of the NIK
+    assert [row["reg_no"] for row in listed("--query", "amin")] == [amin["reg_no"], siti["reg_no"]]
+    assert [row["reg_no"] for row in listed("--query", '"Rais"')] == [amin["reg_no"]]
+    assert listed("--query", "amin", "--status", "ready") == []
+    assert [row["reg_no"] for row in listed("--query", "amin", "--status", "received")] == [amin["reg_no"], siti["reg_no"]]
+    plain = run_cli("--config", config, "request", "list", "--query", "santo")
+    assert plain.returncode == 0, plain.stderr
+    assert budi["reg_no"] in plain.stdout and "Budi Santoso" in plain.stdout and siti["reg_no"] not in plain.stdout
+    wrong = run_cli("--config", config, "request", "list", "--query", "amin", "--status", "hilang")
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr

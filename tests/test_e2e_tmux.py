@@ -95,8 +95,8 @@ def test_first_run_setup_login_home_help_and_quit(terminal, tmp_path):
     terminal.start(_command(db_path), _environment(tmp_path))
     terminal.wait_for("Pengaturan awal kantor")
     # Typed at full speed, as a barcode scanner or a quick typist would.
-    for text in ("Kantor Kecamatan Pasar Kemis", "Pasar Kemis", "Kabupaten Tangerang", "Jl. Raya Pasar Kemis 1",
-                 "(021) 5921234", "admin", "Admin Kantor", "rahasia-admin", "rahasia-admin"):
+    for text in ("Kantor Kecamatan Pasar Kemis", "Pasar Kemis", "Kabupaten Tangerang", "Banten", "Jl. Raya Pasar Kemis 1",
+                 "(021) 5921234", "kec@contoh.go.id", "", "admin", "Admin Kantor", "rahasia-admin", "rahasia-admin"):
         terminal.type(text)
         terminal.keys("Enter")
     shown = terminal.wait_for("Masuk")

@@ -32,6 +32,7 @@ from tui_kecamatan.db.models import Counter, PrintJob, Service, Setting, Ticket
 from tui_kecamatan.screens.queue.dialogs import HealthProtocolDialog, TransferDialog
 from tui_kecamatan.screens.queue.queue import QueueScreen
 from tui_kecamatan.screens.shell.home import HomeScreen
+from tui_kecamatan.widgets.approval import ApprovalDialog
 from tui_kecamatan.widgets.confirm import ConfirmScreen
 from tui_kecamatan.widgets.format import pack_line, short_service_name
 from tui_kecamatan.widgets.prompt import TextPrompt
@@ -139,12 +140,16 @@ async def test_quick_number_keys_issue_and_print_every_ticket_in_the_order_press
 
     monkeypatch.setattr(documents, "issue_ticket", slow_issue)
     app = KecamatanApp(make_config(file_printer(tmp_path)), office_ready, actor=operator)
+    said: list[str] = []  # every notification, in order (only the last two stay on screen)
+    monkeypatch.setattr(app, "notify", lambda message, **kwargs: (said.append(str(message)),
+                                                                  KecamatanApp.notify(app, message, **kwargs)))
     async with app.run_test(size=(80, 24)) as pilot:
         await open_queue(pilot)
         await pilot.press("1", "2", "1", "3", "2")  # faster than any of them is issued
-        await wait_for(pilot, lambda: Ticket.select().count() == 5, what="five tickets")
+        await wait_for(pilot, lambda: PrintJob.select().where(PrintJob.status == "printed").count() == 5,
+                       what="five tickets printed")
         await settle(pilot)
-        told = [line for line in notifications(app).splitlines() if "diambil" in line]
+        told = [line for line in said if "diambil" in line]
         assert [line.split()[1] for line in told] == ["A-001", "B-001", "A-002", "C-001", "B-002"]
     issued = [(t.service.code, t.code) for t in Ticket.select().order_by(Ticket.id)]
     assert issued == [("KTP", "A-001"), ("KK", "B-001"), ("KTP", "A-002"), ("PINDAH_KELUAR", "C-001"),
@@ -178,24 +183,26 @@ async def test_a_suspended_service_is_shown_and_refused_with_its_reason(office_r
     assert Ticket.select().count() == 0
 
 
-async def test_perekaman_is_urgent_only_a_supervisor_confirms_an_operator_is_refused(office_ready, operator, supervisor):
+async def test_perekaman_is_urgent_only_and_needs_a_supervisors_approval(office_ready, operator, supervisor):
     app = KecamatanApp(make_config(), office_ready, actor=operator)
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_queue(pilot)
+        queue = await open_queue(pilot)
         await pilot.press("5")
-        await wait_notification(pilot, "Nomor mendesak untuk layanan Perekaman KTP-el hanya dapat diberikan oleh supervisor.")
+        await wait_for(pilot, lambda: isinstance(app.screen, ApprovalDialog), what="the supervisor's approval")
+        await pilot.press("escape")  # no approval: no ticket
+        await wait_for(pilot, lambda: app.screen is queue)
     assert Ticket.select().count() == 0
 
     app = KecamatanApp(make_config(), office_ready, actor=supervisor)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_queue(pilot)
         await pilot.press("5")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the urgent question")
-        await wait_text(pilot, "keperluan mendesak. Tandai")
-        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ApprovalDialog), what="the reason")
+        await wait_text(pilot, "keperluan mendesak. Tulis alasannya")
+        await pilot.press(*"berobat", "enter")
         await wait_text(pilot, "E-001")
     ticket = ticket_row("E-001")
-    assert ticket.urgent and ticket.status == "waiting"
+    assert ticket.urgent and ticket.status == "waiting" and ticket.urgent_reason == "berobat"
 
 
 # --- at the counter ----------------------------------------------------------------------------
@@ -394,7 +401,7 @@ async def test_a_printer_failure_is_told_at_once_and_the_ticket_stays(office_rea
     ticket = ticket_row("B-001")
     assert ticket.status == "waiting"
     statuses = [job.status for job in PrintJob.select().where(PrintJob.ref_id == ticket.id).order_by(PrintJob.id)]
-    assert statuses == ["failed", "printed"]
+    assert statuses == ["superseded", "printed"]  # the reprint stands for the failed print: retry will not print it again
 
 
 # --- other counters ----------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.message import Message
+from textual.notifications import Notification, Notify
 from textual.screen import Screen
 
 from tui_kecamatan import screens
@@ -22,6 +23,7 @@ from tui_kecamatan.core.accounts import Actor, Role
 from tui_kecamatan.db.connection import DataVersionWatcher
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import DataChanged, OfficeScreen
+from tui_kecamatan.widgets.choice import use_plain_marks
 from tui_kecamatan.widgets.confirm import ConfirmScreen
 from tui_kecamatan.screens.shell.help import OfficeCommands, OfficePalette
 from tui_kecamatan.screens.shell.lock import LockScreen
@@ -37,10 +39,20 @@ DATA_POLL_SECONDS = 0.5
 HOME = "home"
 LOGIN = "login"
 SECTIONS = (HOME, "queue", "intake", "search", "pickup", "reports", "admin")
+UNUSED_KEYS = ("f7", "f8", "f10", "f11")
+# Notifications on screen at once; more would cover the queue list and the keys.
+MAX_NOTIFICATIONS = 2
+SEVERITY_RANK = {"information": 0, "warning": 1, "error": 2}
 
 
 def _office_ready() -> bool:
     return office.is_configured() and accounts.count_staff() > 0
+
+
+def notification_kind(notification: Notification) -> tuple[str, str]:
+    """Notifications of one kind replace each other: the same severity and title or, without a
+    title, the same sentence (the same refusal said twice shows once)."""
+    return notification.severity, str(notification.title or notification.message)
 
 
 class DatabaseChanged(Message):
@@ -91,10 +103,13 @@ class KecamatanApp(DatabaseWork, App[int]):
         Binding("ctrl+q", "quit", _("Keluar"), priority=True, id="quit"),
         Binding("ctrl+p", "command_palette", _("Perintah"), priority=True, id="palette"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
+        # Function keys no office screen binds: pressed by habit, they say so instead of nothing.
+        *[Binding(key, f"unused_key('{key}')", "", show=False) for key in UNUSED_KEYS],
     ]
 
     def __init__(self, config: Config, db: Any, *, actor: Actor | None = None, mode: str = "office") -> None:
         clock.configure(config.timezone)
+        use_plain_marks()  # ticked and unticked boxes differ without colour too
         self.config = config
         self.frame_border = frame_style(config.ascii_borders, os.environ.get("TERM"))  # read during App.__init__
         super().__init__()
@@ -166,6 +181,21 @@ class KecamatanApp(DatabaseWork, App[int]):
             self._watcher.stop()
         await super()._on_exit_app()
 
+    @on(Notify)
+    def _make_room(self, event: Notify) -> None:
+        """Before Textual shows a new notification: the older one of its kind goes, and at most
+        MAX_NOTIFICATIONS stay, the least severe and oldest leaving first."""
+        new = event.notification
+        kept = []
+        for shown in list(self._notifications):
+            if notification_kind(shown) == notification_kind(new):
+                self._unnotify(shown, refresh=False)
+            else:
+                kept.append(shown)
+        kept.sort(key=lambda shown: (SEVERITY_RANK.get(shown.severity, 0), shown.raised_at))
+        for shown in kept[: max(0, len(kept) - (MAX_NOTIFICATIONS - 1))]:
+            self._unnotify(shown, refresh=False)
+
     def action_help_quit(self) -> None:
         self.notify(_("Tekan Ctrl+Q untuk keluar."))
 
@@ -181,7 +211,34 @@ class KecamatanApp(DatabaseWork, App[int]):
             return _screen_allows(top, "allow_quit")
         if action == "command_palette":
             return _screen_allows(top, "allow_palette")
+        if action == "unused_key":
+            # Only on the office screens, and only where the screen has no key of its own for it
+            # (a key of its own that cannot act now answers for itself, see run_action).
+            key = str(parameters[0]) if parameters else ""
+            return isinstance(top, OfficeScreen) and not any(
+                key in bindings.key_to_bindings for node, bindings in top._modal_binding_chain if node is not self)
         return True
+
+    async def run_action(self, action, default_namespace=None, namespaces=None) -> bool:
+        """Textual's run_action, except that a key its screen greys out (check_action answering
+        None) says why in the screen's sentence (`why_not(action, parameters)`), not nothing."""
+        target, name, parameters = self._parse_action(action, self if default_namespace is None else default_namespace,
+                                                      namespaces)
+        if target.check_action(name, parameters) is None:
+            why_not = getattr(target, "why_not", None)
+            sentence = why_not(name, parameters) if callable(why_not) else None
+            if sentence:
+                self.notify(sentence, severity="warning", markup=False)
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
+
+    def action_unused_key(self, key: str) -> None:
+        if key == "f8":
+            sentence = _("F8 memanggil nomor antrian berikutnya di layar Antrian; buka layar itu dengan F2.")
+        else:
+            sentence = _("Tombol {key} tidak dipakai di layar ini; tombol yang dapat dipakai tertulis di baris bawah.").format(
+                key=key.upper())
+        self.notify(sentence, severity="warning", markup=False)
 
     # --- idle lock -------------------------------------------------------------------------
 
@@ -252,9 +309,16 @@ class KecamatanApp(DatabaseWork, App[int]):
 
     async def _may_discard_input(self) -> bool:
         """Before logging out or quitting: ask when any section still holds typed input."""
-        if any(isinstance(screen, OfficeScreen) and screen.has_unsaved_changes() for screen in self._section_screens()):
+        unsaved = [screen for screen in self._section_screens()
+                   if isinstance(screen, OfficeScreen) and screen.has_unsaved_changes()]
+        if unsaved:
             question = _("Masih ada isian yang belum disimpan. Tetap keluar? Isian itu akan hilang.")
-            return bool(await self.push_screen_wait(ConfirmScreen(question)))
+            if not await self.push_screen_wait(ConfirmScreen(question)):
+                return False
+            for screen in unsaved:  # a form kept as a draft (intake) lets it go as well
+                discard = getattr(screen, "discard_input", None)
+                if discard is not None:
+                    await discard()
         return True
 
     def _section_screens(self) -> list[Screen]:
@@ -293,6 +357,10 @@ class KecamatanApp(DatabaseWork, App[int]):
     @work(group="navigate", exclusive=True)
     async def _enter_sections(self) -> None:
         await self._open_sections()
+        # A form this person was typing when their terminal went away is offered back.
+        intake = screens.screen_class("intake") if "intake" in self._sections else None
+        if intake is not None and hasattr(intake, "offer_draft"):
+            await intake.offer_draft(self)
 
     @work(group="navigate", exclusive=True)
     async def show_login(self) -> None:

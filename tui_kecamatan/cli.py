@@ -164,6 +164,49 @@ def cmd_user(args) -> int:
             password = _read_password(args)
             accounts.set_password(actor, args.name, password)
             print(_("Kata sandi akun {name} diganti.").format(name=args.name))
+        elif args.user_command == "set":
+            if args.role is None and args.full_name is None:
+                raise UsageError(_("Sebutkan yang diubah: --role atau --full-name."))
+            row = accounts.change_staff(actor, args.name, role=args.role, full_name=args.full_name)
+            print(_("Akun {name} disimpan: {full}, {role}.").format(name=row.username, full=row.full_name or "-", role=row.role))
+    return EXIT_OK
+
+
+# The `office set` options and the profile fields they fill.
+OFFICE_OPTIONS = (("name", "name"), ("kecamatan", "kecamatan"), ("kabupaten", "kabupaten"), ("province", "province"),
+                  ("address", "address"), ("phone", "phone"), ("email", "email"), ("hours", "opening_hours"))
+
+
+def cmd_office(args) -> int:
+    """`office show [--json]` and `office set --name ... [--hours ...]`: the office profile from a script."""
+    from tui_kecamatan.core import office
+
+    config = _config(args)
+    db = _open(config)
+    with db.connection_context():
+        if args.office_command == "set":
+            given = {field: getattr(args, option) for option, field in OFFICE_OPTIONS if getattr(args, option) is not None}
+            if not given:
+                raise UsageError(_("Sebutkan kolom yang diisi, mis. --name, --kecamatan, --kabupaten atau --hours."))
+            fields = office.ProfileInput(**{field: given.get(field) for _option, field in OFFICE_OPTIONS})
+            profile = office.save_profile(_cli_actor(), fields)
+        else:
+            profile = office.get_profile()
+    if args.json:
+        _print_json(profile.as_json())
+        return EXIT_OK
+    if args.office_command == "set":
+        print(_("Profil kantor disimpan: {name}.").format(name=profile.name))
+        return EXIT_OK
+    lines = [
+        (_("Nama kantor"), profile.name), (_("Kecamatan"), profile.kecamatan), (_("Kabupaten/Kota"), profile.kabupaten),
+        (_("Provinsi"), profile.province), (_("Alamat"), profile.address), (_("Telepon"), profile.phone),
+        (_("Email"), profile.email), (_("Jam layanan"), profile.opening_hours),
+    ]
+    for label, value in lines:
+        print(f"{label:<15}: {value or '-'}")
+    if not profile.configured:
+        print(_("Profil kantor belum lengkap: isi dengan tui-kecamatan office set --name ... --kecamatan ... --kabupaten ..."))
     return EXIT_OK
 
 
@@ -291,7 +334,7 @@ def cmd_request(args) -> int:
             else:
                 _print_request(detail)
         else:
-            page = request_search.search_requests(status=args.status, offset=0, limit=args.limit)
+            page = request_search.search_requests(args.query, status=args.status, offset=0, limit=args.limit)
             if args.json:
                 _print_json([row.as_json() for row in page.rows])
             else:
@@ -337,14 +380,49 @@ def cmd_print(args) -> int:
                 raise outcome.as_error()
             print(outcome.message)
             return EXIT_OK
-        outcomes = printjobs.retry_failed(config, _cli_actor())
-    if not outcomes:
-        print(_("Tidak ada cetakan yang gagal."))
+        if args.print_command == "list":
+            rows = printjobs.list_jobs(args.limit, failed=args.failed)
+            if args.json:
+                _print_json([row.as_json() for row in rows])
+                return EXIT_OK
+            if not rows:
+                print(_("Tidak ada cetakan yang gagal.") if args.failed else _("Belum ada cetakan tercatat."))
+            for row in rows:
+                print(printjobs.list_line(row))
+            return EXIT_OK
+        return _print_retry(args, config, printjobs)
+
+
+def _print_retry(args, config, printjobs) -> int:
+    """`print retry`: say what is being sent elsewhere, list what would be printed, ask, print."""
+    plan = printjobs.retry_plan()
+    for row in plan.sending:
+        print(printjobs.sending_sentence(row))
+    if not plan.to_print:
+        dropped = printjobs.drop_stale(_cli_actor())
+        for row, _status in dropped:
+            print(_("Tidak dicetak lagi: {line}").format(line=printjobs.job_line(row)))
+        if not plan.sending:
+            print(_("Tidak ada cetakan yang perlu dicetak ulang.") if dropped else _("Tidak ada cetakan yang gagal."))
         return EXIT_OK
+    if plan.to_drop:
+        print(_("Tidak akan dicetak lagi (sudah tidak berlaku):"))
+        for row, _status in plan.to_drop:
+            print("  " + printjobs.job_line(row))
+    print(_("Akan dicetak ulang:"))
+    for row in plan.to_print:
+        print("  " + printjobs.job_line(row))
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError(_("Masukan bukan terminal, jadi tidak dapat bertanya: ulangi dengan --yes untuk mencetak ulang."))
+        answer = input(_("Cetak ulang {n} dokumen? [y/T] ").format(n=len(plan.to_print)))
+        if answer.strip().lower() not in ("y", "ya"):
+            print(_("Tidak ada yang dicetak."))
+            return EXIT_OK
+    outcomes = printjobs.retry_failed(config, _cli_actor(), only=[row.id for row in plan.to_print])
     for outcome in outcomes:
         print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
-    failed = [o for o in outcomes if not o.ok]
-    return EXIT_PRINT if failed else EXIT_OK
+    return EXIT_PRINT if any(not o.ok for o in outcomes) else EXIT_OK
 
 
 def _cmd_mode(mode: str):
@@ -382,7 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("user", parents=[common], help=_("kelola akun petugas"))
-    users = p.add_subparsers(dest="user_command", parser_class=_Parser, metavar="add|list|disable|unlock|password", required=True)
+    users = p.add_subparsers(dest="user_command", parser_class=_Parser, metavar="add|list|set|disable|unlock|password", required=True)
     q = users.add_parser("add", parents=[common], help=_("tambah akun"))
     q.add_argument("name")
     q.add_argument("--role", required=True, help="operator | supervisor | admin | display")
@@ -397,7 +475,27 @@ def build_parser() -> argparse.ArgumentParser:
     q = users.add_parser("password", parents=[common], help=_("ganti kata sandi akun"))
     q.add_argument("name")
     q.add_argument("--password-stdin", action="store_true")
+    q = users.add_parser("set", parents=[common], help=_("ubah peran atau nama lengkap akun"))
+    q.add_argument("name")
+    q.add_argument("--role", help="operator | supervisor | admin | display")
+    q.add_argument("--full-name")
     p.set_defaults(func=cmd_user)
+
+    p = sub.add_parser("office", parents=[common], help=_("profil kantor: show | set"))
+    offices = p.add_subparsers(dest="office_command", parser_class=_Parser, metavar="show|set", required=True)
+    q = offices.add_parser("show", parents=[common], help=_("tampilkan profil kantor"))
+    q.add_argument("--json", action="store_true")
+    q = offices.add_parser("set", parents=[common], help=_("isi atau ubah profil kantor (kolom lain tetap)"))
+    q.add_argument("--name", metavar="TEKS", help=_("nama kantor, mis. \"Kantor Kecamatan Pasar Kemis\""))
+    q.add_argument("--kecamatan", metavar="TEKS")
+    q.add_argument("--kabupaten", metavar="TEKS", help=_("kabupaten/kota"))
+    q.add_argument("--province", metavar="TEKS", help=_("provinsi"))
+    q.add_argument("--address", metavar="TEKS", help=_("alamat"))
+    q.add_argument("--phone", metavar="NOMOR", help=_("telepon kantor"))
+    q.add_argument("--email", metavar="ALAMAT")
+    q.add_argument("--hours", metavar="TEKS", help=_("jam layanan, mis. \"Senin-Jumat 08.00-15.00 WIB\""))
+    q.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_office)
 
     p = sub.add_parser("ticket", parents=[common], help=_("ambil nomor antrian untuk layanan KODE"))
     p.add_argument("code", metavar="KODE")
@@ -421,17 +519,24 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("reg_no", metavar="REG")
     q.add_argument("--json", action="store_true")
     q = reqs.add_parser("list", parents=[common], help=_("daftar permohonan"))
+    q.add_argument("--query", default="", metavar="TEKS",
+                   help=_("sebagian nama, NIK, nomor HP atau nomor registrasi (juga nomor urutnya saja: 0045)"))
     q.add_argument("--status", choices=["received", "incomplete", "complete", "processing", "ready",
                                          "picked_up", "delivered", "cancelled", "rejected"])
     q.add_argument("--limit", type=int, default=200)
     q.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_request)
 
-    p = sub.add_parser("print", parents=[common], help=_("printer: test | retry"))
-    prints = p.add_subparsers(dest="print_command", parser_class=_Parser, metavar="test|retry", required=True)
+    p = sub.add_parser("print", parents=[common], help=_("printer: test | retry | list"))
+    prints = p.add_subparsers(dest="print_command", parser_class=_Parser, metavar="test|retry|list", required=True)
     q = prints.add_parser("test", parents=[common], help=_("cetak struk uji"))
     q.add_argument("--printer", default="receipt", help=_("bagian [printers.NAMA], bawaan receipt"))
-    prints.add_parser("retry", parents=[common], help=_("cetak ulang pekerjaan yang gagal"))
+    q = prints.add_parser("retry", parents=[common], help=_("cetak ulang pekerjaan yang gagal"))
+    q.add_argument("--yes", action="store_true", help=_("tanpa pertanyaan konfirmasi"))
+    q = prints.add_parser("list", parents=[common], help=_("daftar cetakan, terbaru dulu"))
+    q.add_argument("--failed", action="store_true", help=_("hanya yang belum tercetak"))
+    q.add_argument("--limit", type=int, default=50, help=_("paling banyak sekian baris (bawaan 50)"))
+    q.add_argument("--json", action="store_true", help=_("keluaran JSON"))
     p.set_defaults(func=cmd_print)
 
     p = sub.add_parser("display", parents=[common], help=_("layar ruang tunggu"))

@@ -6,12 +6,12 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import Enum
 
 from tui_kecamatan.core import audit, clock
-from tui_kecamatan.core.text import clean_name
+from tui_kecamatan.core.text import REASON_MAX, clean_name, clean_text
 from tui_kecamatan.db.models import Staff, database
 from tui_kecamatan.errors import InvalidInput, NotFound, PermissionDenied, Refused
 from tui_kecamatan.i18n import _
@@ -187,8 +187,11 @@ def _delay_for(failures: int) -> int:
     return min(MAX_DELAY_SECONDS, 2 ** (failures - 1))
 
 
-def authenticate(username: str, password: str, now: datetime | None = None) -> Actor:
-    """Log in; raise Refused with the sentence to show when the attempt fails."""
+def authenticate(username: str, password: str, now: datetime | None = None, *, login: bool = True) -> Actor:
+    """Log in; raise Refused with the sentence to show when the attempt fails.
+
+    `login=False` checks the password by the same rules (delay, lock, failures counted) without
+    recording a login: a supervisor approving at someone else's desk (`approve_urgent`)."""
     now = now or clock.now_utc()
     name = (username or "").strip().lower()
     staff = Staff.get_or_none(Staff.username == name)
@@ -214,8 +217,11 @@ def authenticate(username: str, password: str, now: datetime | None = None) -> A
         if current.locked:
             raise Refused(_("Akun {name} dikunci setelah {n} kali gagal masuk; minta admin membukanya.").format(name=name, n=MAX_FAILURES))
         if ok:
-            Staff.update(failed_logins=0, last_failed_at=None, last_login_at=now).where(Staff.id == staff.id).execute()
-            audit.record(to_actor(current), "masuk", "staff", staff.id, "")
+            if login:
+                Staff.update(failed_logins=0, last_failed_at=None, last_login_at=now).where(Staff.id == staff.id).execute()
+                audit.record(to_actor(current), "masuk", "staff", staff.id, "")
+            else:
+                Staff.update(failed_logins=0, last_failed_at=None).where(Staff.id == staff.id).execute()
             return to_actor(current)
         Staff.update(failed_logins=Staff.failed_logins + 1, last_failed_at=now).where(Staff.id == staff.id).execute()
         failures = Staff.get_by_id(staff.id).failed_logins
@@ -236,6 +242,76 @@ def _dummy_hash() -> str:
     if not _DUMMY:
         _DUMMY.append(hash_password("tidak-ada-akun-ini"))
     return _DUMMY[0]
+
+
+# --- a supervisor's approval -----------------------------------------------------------------
+
+APPROVAL_MINUTES = 10
+_SEAL = object()  # only the functions below make an Approval that core accepts
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A supervisor's consent to an urgent case (a suspended service served anyway), with the
+    reason they gave. Made only by `approve_urgent` (name and password typed at the desk) or
+    `approve_own` (the actor is a supervisor); `approver` checks it where it is used."""
+
+    supervisor_id: int | None
+    supervisor: str  # username, for sentences and the audit
+    reason: str
+    at: datetime  # naive UTC
+    _seal: object = field(default=None, repr=False, compare=False)
+
+
+def _approval_reason(reason: str) -> str:
+    text = clean_text(reason, REASON_MAX)
+    if not text:
+        raise InvalidInput(_("Alasan mendesak wajib diisi."))
+    return text
+
+
+def approve_urgent(actor: Actor, username: str, password: str, reason: str) -> Approval:
+    """A supervisor approves an urgent case at `actor`'s desk with their own name and password.
+
+    The password is checked as for a login (the delay, the lock and the failed attempts count
+    alike) but records no login; the account must be active and a supervisor or admin.
+    """
+    require(actor, Role.OPERATOR)
+    reason = _approval_reason(reason)
+    if not (username or "").strip():
+        raise InvalidInput(_("Isi nama pengguna supervisor."))
+    supervisor = authenticate(username, password, login=False)
+    if not supervisor.can(Role.SUPERVISOR):
+        raise PermissionDenied(
+            _("Akun {name} bukan supervisor; persetujuan harus dari supervisor atau admin.").format(name=supervisor.username))
+    with database.atomic():
+        audit.record(supervisor, "persetujuan_mendesak", "staff", supervisor.id,
+                     f"untuk {actor.username}: {reason}")
+    return Approval(supervisor.id, supervisor.username, reason, clock.now_utc(), _SEAL)
+
+
+def approve_own(actor: Actor, reason: str) -> Approval:
+    """A supervisor (or admin) at their own desk approves an urgent case: only the reason."""
+    require(actor, Role.SUPERVISOR)
+    return Approval(actor.id, actor.username, _approval_reason(reason), clock.now_utc(), _SEAL)
+
+
+def approver(approval: Approval) -> Actor:
+    """The supervisor behind `approval`, checked again where the approval is used (inside the
+    transaction of the ticket or request): made here, recent, the account still active and a
+    supervisor or admin."""
+    if not isinstance(approval, Approval) or approval._seal is not _SEAL:
+        raise PermissionDenied(_("Persetujuan supervisor tidak sah; minta persetujuan lagi."))
+    if clock.now_utc() - approval.at > timedelta(minutes=APPROVAL_MINUTES):
+        raise Refused(_("Persetujuan supervisor sudah lebih dari {n} menit; minta persetujuan lagi.").format(
+            n=APPROVAL_MINUTES))
+    if approval.supervisor_id is None:  # the command line acting as an admin
+        return Actor(None, approval.supervisor, "", Role.ADMIN)
+    staff = Staff.get_or_none(Staff.id == approval.supervisor_id)
+    if staff is None or not staff.active or staff.locked or Role(staff.role).rank < Role.SUPERVISOR.rank:
+        raise PermissionDenied(
+            _("Akun {name} tidak lagi berwenang menyetujui keperluan mendesak.").format(name=approval.supervisor))
+    return to_actor(staff)
 
 
 def verify_password(actor: Actor, password: str) -> bool:
@@ -296,6 +372,36 @@ def set_password(actor: Actor, username: str, password: str) -> None:
     with database.atomic():
         Staff.update(password_hash=hashed, failed_logins=0, locked=False).where(Staff.id == staff.id).execute()
         audit.record(actor, "kata_sandi_diganti", "staff", staff.id, staff.username)
+
+
+def change_staff(actor: Actor, username: str, *, role: Role | str | None = None,
+                 full_name: str | None = None) -> StaffRow:
+    """An admin changes an account's role or full name (None leaves it as it is).
+
+    The last active admin keeps the admin role, so someone can always open the settings. An
+    account moved to a lower role loses its rights at once (`require` reads the role again).
+    """
+    require(actor, Role.ADMIN)
+    new_role = None if role is None else role if isinstance(role, Role) else parse_role(role)
+    new_name = None if full_name is None else clean_name(full_name)
+    with database.atomic():
+        staff = _get(username)
+        changes = {}
+        if new_role is not None and new_role.value != staff.role:
+            if staff.role == Role.ADMIN.value and staff.active:
+                others = Staff.select().where((Staff.role == Role.ADMIN.value) & Staff.active & (Staff.id != staff.id)).count()
+                if others == 0:
+                    raise Refused(_("Akun {name} adalah admin aktif terakhir; jadikan akun lain admin dulu.").format(
+                        name=staff.username))
+            changes["role"] = new_role.value
+        if new_name is not None and new_name != staff.full_name:
+            changes["full_name"] = new_name
+        if changes:
+            Staff.update(**changes).where(Staff.id == staff.id).execute()
+            detail = "; ".join(f"{key}: {value}" for key, value in changes.items())
+            audit.record(actor, "akun_diubah", "staff", staff.id, f"{staff.username} ({detail})")
+        s = Staff.get_by_id(staff.id)
+        return StaffRow(s.username, s.full_name, s.role, s.active, s.locked, s.failed_logins, s.last_login_at)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from typing import Callable
 
 from textual.actions import SkipAction
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, RadioSet, Select, Static
@@ -98,7 +99,12 @@ class FormRow(Horizontal):
 
 
 class FormMessage(Static):
-    """The one sentence a form shows under its fields: a validation problem or core's refusal."""
+    """The one sentence a form shows under its fields: a validation problem or core's refusal.
+
+    An error about a field goes by itself once that field is right: the field named in `show`,
+    or else the field the focus is on (or is sent to) as the error appears, when that field is
+    wrong then. Right means its validators pass, or, without validators, that it is filled in.
+    """
 
     DEFAULT_CSS = """
     FormMessage {
@@ -117,15 +123,49 @@ class FormMessage(Static):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
+        self.subject: Input | None = None  # the field the error shown is about
+        self._shown = 0  # counts what was shown, so a late guess never binds a newer sentence
 
-    def show(self, text: str, kind: str = "info") -> None:
-        """Show `text` literally; kind is "info", "error" or "busy"."""
+    def show(self, text: str | Content, kind: str = "info", *, field: Input | None = None) -> None:
+        """Show `text` literally; kind is "info", "error" or "busy". An error about `field`
+        goes once the field is right (without `field`, the focused field is taken, if wrong)."""
         self.set_class(kind == "error", "-error")
         self.set_class(kind == "busy", "-busy")
         self.update(text)
+        self._shown += 1
+        self.subject = None
+        if kind != "error" or not text:
+            return
+        if field is not None:
+            self._follow(field)
+        else:
+            self._guess_subject(self._shown)
+            # The form may move the focus to the wrong field right after showing the sentence.
+            self.call_after_refresh(self._guess_subject, self._shown)
 
     def clear(self) -> None:
         self.show("")
+
+    def _guess_subject(self, shown: int) -> None:
+        focused = self.screen.focused if self.is_attached else None
+        if shown == self._shown and self.subject is None and isinstance(focused, Input) and not field_is_right(focused):
+            self._follow(focused)
+
+    def _follow(self, field: Input) -> None:
+        self.subject = field
+        self.watch(field, "value", self._subject_changed, init=False)
+
+    def _subject_changed(self) -> None:
+        field = self.subject
+        if field is not None and field_is_right(field):
+            self.clear()
+
+
+def field_is_right(field: Input) -> bool:
+    """A field its form can accept: its validators pass, or, without validators, it is filled in."""
+    if field.validators:
+        return first_failure(field) is None
+    return bool(field.value.strip())
 
 
 def first_failure(field: Input) -> str | None:
@@ -156,3 +196,79 @@ def advance_or_submit(screen: Screen) -> None:
         screen.set_focus(fields[index + 1])
     else:
         focused.call_later(focused.action_submit)
+
+
+# --- one sentence under each field ----------------------------------------------------------------
+
+
+class FieldError(Static):
+    """The sentence under one field of a form (id `<field id>-error`): shown while the field is
+    wrong and gone once it is right, so a form shows every wrong field at once, each sentence
+    next to its own field. `show_field_errors` fills them on saving, `recheck_field_errors` as
+    the person types."""
+
+    DEFAULT_CSS = """
+    FieldError {
+        display: none;
+        height: auto;
+        margin-left: 20;
+        color: $error;
+        text-style: bold;
+    }
+    FieldError.-shown {
+        display: block;
+    }
+    """
+
+    def __init__(self, field_id: str) -> None:
+        super().__init__("", id=f"{field_id}-error", markup=False)
+        self.field_id = field_id
+
+    @property
+    def shown(self) -> bool:
+        return self.has_class("-shown")
+
+    def show(self, failure: str | None) -> None:
+        """Show `failure` literally under the field; None or "" hides the line."""
+        self.update(failure or "")
+        self.set_class(bool(failure), "-shown")
+
+
+def field_error(field: Input) -> FieldError | None:
+    """The FieldError line of `field` on its screen, if the form gave it one."""
+    if not field.id:
+        return None
+    for node in field.screen.query(f"#{field.id}-error"):
+        if isinstance(node, FieldError):
+            return node
+    return None
+
+
+def show_field_errors(fields: list[Input]) -> Input | None:
+    """Check every field now and show each one's sentence under it (a right field's line goes);
+    return the first wrong field, to put the focus on, or None when all are right."""
+    first = None
+    for field in fields:
+        failure = first_failure(field) if field.validators else None
+        error = field_error(field)
+        if error is not None:
+            error.show(failure)
+        if failure is not None and first is None:
+            first = field
+    return first
+
+
+def recheck_field_errors(fields: list[Input], changed: Input | None = None) -> int:
+    """As the person types: every sentence already shown is judged again and goes once its field
+    is right (a repeated password turns right when the first one changes); the field just
+    `changed`, when it holds text, shows its own sentence at once. An emptied field is judged on
+    saving. Returns how many sentences are still shown."""
+    left = 0
+    for field in fields:
+        error = field_error(field)
+        if error is None:
+            continue
+        if error.shown or (field is changed and field.value):
+            error.show(first_failure(field) if field.validators else None)
+        left += error.shown
+    return left

@@ -7,12 +7,15 @@ shown literally (as `Content`, never markup).
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import Sequence
+
 from textual.content import Content
 
 from tui_kecamatan.core.text import NAME_MAX, clean_text
 
 # Words many service names start with; a narrow column leaves them out.
-_SHARED_OPENINGS = ("surat keterangan ", "cetak ")
+_SHARED_OPENINGS = ("surat keterangan ", "sk ", "cetak ")
 
 
 def service_name(name: str) -> str:
@@ -29,6 +32,23 @@ def short_service_name(name: str) -> str:
             rest = text[len(opening):]
             return rest[:1].upper() + rest[1:]
     return text
+
+
+def short_service_names(names: Sequence[str], width: int | None = None) -> list[str]:
+    """The short names of services listed together, each at most `width` cells, still telling
+    them apart: a first word several names share is cut to its initial when a name is too long
+    ("Pindah keluar", "Pindah datang" -> "P. keluar", "P. datang"), then the end gives way."""
+    short = [short_service_name(name) for name in names]
+    if width is None or all(Content(name).cell_length <= width for name in short):
+        return short
+    openings = Counter(name.split(" ", 1)[0].lower() for name in short if " " in name)
+    fitted = []
+    for name in short:
+        head, _space, rest = name.partition(" ")
+        if Content(name).cell_length > width and rest and openings[head.lower()] > 1:
+            name = f"{head[:1]}. {rest}"
+        fitted.append(Content(name).truncate(max(1, width), ellipsis=True).plain)
+    return fitted
 
 
 def pack_line(items: list[Content], width: int, gap: int = 2) -> Content:

@@ -19,6 +19,7 @@ from tui_kecamatan.screens.admin.counters import CountersPane
 from tui_kecamatan.screens.admin.desa import DesaPane
 from tui_kecamatan.screens.admin.holidays import HolidaysPane
 from tui_kecamatan.screens.admin.office import OfficePane
+from tui_kecamatan.screens.admin.printjobs import PrintJobsPane
 from tui_kecamatan.screens.admin.services import ServicesPane
 from tui_kecamatan.screens.admin.staff import StaffPane
 from tui_kecamatan.screens.admin.templates import TemplatesPane
@@ -29,11 +30,12 @@ SECTIONS = (
     ("layanan", "Layanan"),
     ("desa", "Desa/Kelurahan"),
     ("libur", "Hari libur"),
-    ("templat", "Template pesan"),
-    # Short tab titles: all seven fit on one line at 80 columns.
+    # Short tab titles: all eight fit on one line at 80 columns.
+    ("templat", "Templat"),
     ("loket", "Loket"),
     ("kantor", "Profil"),
     ("petugas", "Petugas"),
+    ("cetak", "Cetak"),
 )
 PANES = {
     "layanan": ServicesPane,
@@ -43,6 +45,7 @@ PANES = {
     "loket": CountersPane,
     "kantor": OfficePane,
     "petugas": StaffPane,
+    "cetak": PrintJobsPane,
 }
 
 
@@ -50,9 +53,9 @@ class AdminScreen(OfficeScreen):
     CSS_PATH = "admin.tcss"
     SCREEN_NAME = "admin"
     TITLE = _("Admin")
-    HELP = _("Pengaturan kantor untuk admin. Angka 1-7 (atau Tab ke baris judul lalu panah kiri/kanan) "
+    HELP = _("Pengaturan kantor untuk admin. Angka 1-8 (atau Tab ke baris judul lalu panah kiri/kanan) "
              "memilih bagian: Layanan, Desa/Kelurahan, Hari libur, Template pesan, Loket, Profil kantor, "
-             "Petugas. Di Layanan, Enter pada sebuah layanan membuka daftar persyaratannya; Shift+Tab kembali "
+             "Petugas, Cetak (cetakan gagal: p cetak ulang, x buang). Di Layanan, Enter pada sebuah layanan membuka daftar persyaratannya; Shift+Tab kembali "
              "ke daftar layanan. Di Loket, Enter membuka loket itu untuk memilih layanan yang dipanggilnya. "
              "Setiap perubahan dicatat di jejak audit.")
     BINDINGS = [
@@ -63,6 +66,7 @@ class AdminScreen(OfficeScreen):
         Binding("5", "section('loket')", _("Loket"), show=False),
         Binding("6", "section('kantor')", _("Profil kantor"), show=False),
         Binding("7", "section('petugas')", _("Petugas"), show=False),
+        Binding("8", "section('cetak')", _("Cetakan gagal"), show=False),
     ]
 
     def __init__(self) -> None:

@@ -1,18 +1,17 @@
 """The ticket kiosk (`tui-kecamatan kiosk`): a citizen presses a service's number on the keypad,
 the ticket is issued and printed, and its number stays large on the screen for a few seconds
-(or, when the printer fails, with the advice to write it down). Closing the kiosk needs the
-password of a supervisor or an admin; no navigation key of the office screens works here."""
+(or, when the printer fails, with the advice to write it down). Every press counts: people
+pressing one after another get their tickets issued and printed in the order they pressed.
+Closing the kiosk needs the password of a supervisor or an admin; no navigation key of the
+office screens works here."""
 
 from __future__ import annotations
-
-import time
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Grid, Vertical
 from textual.content import Content
-from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Button, ContentSwitcher, Static
 
@@ -24,12 +23,10 @@ from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
 from tui_kecamatan.screens.queue.dialogs import StaffPasswordDialog
 from tui_kecamatan.widgets.block_text import BlockText, fit_scales
-from tui_kecamatan.widgets.format import service_name
+from tui_kecamatan.widgets.format import service_name, short_service_name
 
 SHOW_TICKET_SECONDS = 8.0
 SHOW_REFUSAL_SECONDS = 5.0
-# A second press right after a ticket appeared is taken as the same citizen pressing twice.
-IGNORE_REPEAT_SECONDS = 2.0
 NUMBER_KEYS = 9
 # Keypad keys with Num Lock off arrive as navigation keys; 5 sends nothing usable.
 KEYPAD_ALIASES = {1: "end", 2: "down", 3: "pagedown", 4: "left", 6: "right", 7: "home", 8: "up", 9: "pageup"}
@@ -66,15 +63,16 @@ class KioskScreen(AppScreen):
         Binding("escape,ctrl+q", "leave", _("Tutup kiosk (petugas)"), show=False),
     ]
 
-    busy = reactive(False, bindings=True)
-    """A ticket is being issued or printed: another press waits for the menu to come back."""
+    # Presses are served one at a time in the order they came, each ticket issued and then
+    # printed before the next: a queue of citizens gets its tickets in the order it pressed.
+    ORDERED_GROUPS = frozenset({"issue"})
 
     def __init__(self) -> None:
         super().__init__()
         self.session_actor: Actor | None = None
         self.services: list[ServiceQueue] = []
-        self.showing_since: float | None = None
         self.shown_code = ""
+        self.pending = 0  # presses taken and not yet served
         self._back_timer: Timer | None = None
         self._buttons_key: tuple = ()
 
@@ -144,16 +142,19 @@ class KioskScreen(AppScreen):
     async def _build_buttons(self, services: list[ServiceQueue]) -> None:
         grid = self.query_one("#kiosk-services", Grid)
         await grid.remove_children()
-        grid.set_class(len(services) > 5, "-two-columns")
+        two_columns = len(services) > 5
+        grid.set_class(two_columns, "-two-columns")
+        # Half the width in two columns: the short names ("Pindah antar kecamatan") still fit.
+        name_of = short_service_name if two_columns else service_name
         buttons = []
         for number, service in enumerate(services, start=1):
             if service.suspended:
                 reason = service.reason.rstrip(".")
-                label = Content.assemble((f"{number}  ", "bold $accent"), service_name(service.name), "\n   ",
+                label = Content.assemble((f"{number}  ", "bold $accent"), name_of(service.name), "\n   ",
                                          (_("ditutup") + (f": {reason}" if reason else ""), "bold"))
             else:
                 waiting = _("{n} menunggu").format(n=service.waiting)
-                label = Content.assemble((f"{number}  ", "bold $accent"), (service_name(service.name), "bold"), "\n   ", waiting)
+                label = Content.assemble((f"{number}  ", "bold $accent"), (name_of(service.name), "bold"), "\n   ", waiting)
             button = Button(label, name=str(number), classes="kiosk-service")
             button.can_focus = False  # Enter must never take a ticket for whatever had focus
             button.set_class(service.suspended, "-closed")
@@ -170,20 +171,18 @@ class KioskScreen(AppScreen):
         self.action_take(int(event.button.name or 0))
 
     def action_take(self, number: int) -> None:
-        if self.session_actor is None or self.busy:
+        if self.session_actor is None or not 1 <= number <= len(self.services):
             return
-        if self.showing_since is not None and time.monotonic() - self.showing_since < IGNORE_REPEAT_SECONDS:
-            return
-        if not 1 <= number <= len(self.services):
-            return
-        self.busy = True  # at once: a second press while this one is under way is not taken
-        self._show_panel(_("Memproses..."), "", "", "", "")
+        # The service is taken as the menu shows it now: a later refresh cannot change the choice.
+        self.pending += 1
+        if self.pending == 1:
+            self._show_panel(_("Memproses..."), "", "", "", "")
         self._take(self.services[number - 1])
 
     @work(group="issue")
     async def _take(self, service: ServiceQueue) -> None:
         """Issue the citizen's ticket, show it large and print it; a refusal or a printer failure
-        is told in words a citizen understands."""
+        is told in words a citizen understands. The group runs the presses in order."""
         try:
             printing = RECEIPT_PRINTER in self.app.config.printers
             try:
@@ -214,7 +213,7 @@ class KioskScreen(AppScreen):
                 self._set_message(_("Printer bermasalah, catat nomor Anda"), "error")
             self._return_later(SHOW_TICKET_SECONDS)
         finally:
-            self.busy = False
+            self.pending -= 1
 
     def _show_panel(self, label: str, code: str, service: str, ahead: str, message: str, kind: str = "") -> None:
         self.query_one("#kiosk-ticket-label", Static).update(label)
@@ -245,14 +244,12 @@ class KioskScreen(AppScreen):
             widget.set_class(kind == name, f"-{name}")
 
     def _return_later(self, seconds: float) -> None:
-        self.showing_since = time.monotonic()
         if self._back_timer is not None:
             self._back_timer.stop()
         self._back_timer = self.set_timer(seconds, self._back_to_menu)
 
     def _back_to_menu(self) -> None:
         self._back_timer = None
-        self.showing_since = None
         self.shown_code = ""
         self.query_one("#kiosk-switcher", ContentSwitcher).current = "kiosk-menu"
         self.refresh_data()

@@ -25,6 +25,7 @@ from tui_kecamatan.errors import AppError, NotFound
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.screens.queue.dialogs import HealthProtocolDialog, TransferDialog
+from tui_kecamatan.widgets.approval import ApprovalDialog
 from tui_kecamatan.widgets.confirm import ConfirmScreen
 from tui_kecamatan.widgets.format import pack_line, service_name, short_service_name
 from tui_kecamatan.widgets.keybar import KeyBar
@@ -307,6 +308,39 @@ class QueueScreen(OfficeScreen):
             return True
         return True if applies[action] else None  # None: shown, greyed out
 
+    def why_not(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """What a greyed-out key says when it is pressed anyway (see KecamatanApp.run_action)."""
+        view = self.view
+        if view is None:
+            return _("Daftar antrian masih dimuat; coba sebentar lagi.")
+        if self.busy:
+            return _("Perubahan sebelumnya masih disimpan; tunggu sebentar.")
+        current = view.current
+        nothing_called = _("Belum ada nomor yang dipanggil ke loket ini; tekan F8 untuk memanggil nomor berikutnya.")
+        if action == "call_next":
+            if view.counter_problem:
+                return view.counter_problem
+            if current is not None and current.status == SERVING:
+                return _("Nomor {code} sedang dilayani; tekan d (Selesai) sebelum memanggil nomor berikutnya.").format(
+                    code=current.code)
+            if current is not None:
+                return _("Nomor {code} baru dipanggil {n} dari {most} kali: panggil ulang (r), mulai layani (s) atau "
+                         "tandai tidak hadir (n) sebelum memanggil nomor berikutnya.").format(
+                    code=current.code, n=current.call_count, most=view.no_show_calls)
+        if action in ("recall", "start", "no_show", "finish"):
+            if current is None:
+                return nothing_called
+            if current.status == SERVING:
+                return _("Nomor {code} sudah dilayani; tekan d bila pelayanannya selesai.").format(code=current.code)
+            return _("Nomor {code} belum mulai dilayani; tekan s untuk mulai melayani.").format(code=current.code)
+        if action in ("transfer", "cancel_ticket", "reprint"):
+            target = self.target_ticket()
+            if target is None:
+                return _("Belum ada nomor antrian di daftar untuk dipilih.")
+            return _("Nomor {code} berstatus {status}; hanya nomor yang menunggu atau dipanggil yang dapat dipindahkan "
+                     "atau dibatalkan.").format(code=target.code, status=target.status_label.lower())
+        return None
+
     # --- issuing ---------------------------------------------------------------------------
 
     def action_issue(self, number: int) -> None:
@@ -319,15 +353,19 @@ class QueueScreen(OfficeScreen):
         """One press of a number key; the group keeps presses in order and loses none."""
         urgent = service.urgent_only
         actor = self.actor
-        if urgent and actor is not None and actor.can(Role.SUPERVISOR):
-            question = _("{name} hanya untuk keperluan mendesak. Tandai mendesak?").format(
-                name=service_name(service.name))
-            if not await self.app.push_screen_wait(ConfirmScreen(question, title=_("Nomor mendesak"))):
+        approval = None
+        if urgent and actor is not None:
+            # A supervisor approves in place: at an operator's desk with their own name and
+            # password, at their own desk with the reason only. Core checks the approval again.
+            own = actor.can(Role.SUPERVISOR)
+            about = _("{name} hanya untuk keperluan mendesak. Tulis alasannya; nomor mendesak dilayani lebih dulu.")
+            approval = await self.app.push_screen_wait(ApprovalDialog(
+                about.format(name=service_name(service.name)), own=own, title=_("Nomor mendesak")))
+            if approval is None:
                 return
-        # An operator asking for an urgent-only service is refused by core, with the sentence
-        # that names who may do it.
         printing = RECEIPT_PRINTER in self.app.config.printers
-        issued = await self.db(documents.issue_ticket, actor, service.code, urgent=urgent, printing=printing)
+        issued = await self.db(documents.issue_ticket, actor, service.code, urgent=urgent, printing=printing,
+                               approval=approval)
         ticket = issued.ticket
         ahead = _("{n} orang di depannya").format(n=ticket.ahead) if ticket.ahead else _("tidak ada yang di depannya")
         self.notify(_("Nomor {code} ({service}) diambil; {ahead}.").format(

@@ -5,6 +5,7 @@ state allows on keys. Other screens open it with `RequestDetailScreen(reg_no)`."
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from tui_kecamatan.core import clock, requests
 from tui_kecamatan.core.pickup import COLLECTOR_LABELS
 from tui_kecamatan.core.accounts import Role
 from tui_kecamatan.core.request_labels import RequestAction
-from tui_kecamatan.core.requests import RequestDetail, RequestInfo, TimelineEntry
+from tui_kecamatan.core.requests import RequestDetail, RequestInfo, TimelineEntry, UrgentCase
 from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.core.validation import format_phone
 from tui_kecamatan.errors import AppError
@@ -68,6 +69,8 @@ FIELDS = (
     ("created", "Diterima"),
     ("target", "Target"),
     ("items", "Berkas"),
+    ("urgent", "Mendesak"),
+    ("protocol", "Protokol"),
     ("notes", "Catatan"),
     ("pickup", "Diambil"),
     ("reason", "Alasan"),
@@ -188,6 +191,7 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
         super().__init__()
         self.request_ref = request_ref
         self.detail: RequestDetail | None = None
+        self.urgent_case: UrgentCase | None = None
         self.revealed_nik = ""
         self.phone_display = ""
         self._shown_timeline: tuple[TimelineEntry, ...] | None = None
@@ -223,7 +227,7 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
     @work(group="load", exclusive=True)
     async def refresh_data(self) -> None:
         try:
-            detail, self.phone_display = await self.db(load_request, self.request_ref, self.app.actor)
+            detail, self.phone_display, self.urgent_case = await self.db(load_request, self.request_ref, self.app.actor)
         except AppError as exc:
             if self.detail is None:
                 self.query_one("#detail-loading", Static).update(str(exc))
@@ -318,7 +322,30 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
             fields["pickup"] = Content.assemble(*parts)
         if info.reason and info.status in ("cancelled", "rejected"):
             fields["reason"] = Content(info.reason)
+        fields.update(self._urgency(self.urgent_case))
         return fields
+
+    @staticmethod
+    def _urgency(case: UrgentCase | None) -> dict[str, Content | None]:
+        """Why the request was urgent and who approved it; the health protocol of its ticket,
+        each step ticked or not, with who recorded it and when."""
+        if case is None:
+            return {}
+        shown: dict[str, Content | None] = {}
+        if case.urgent:
+            parts: list = [(_("Ya"), "bold $warning")]
+            if case.reason:
+                parts += [": ", case.reason]
+            parts += ["  ", (_("disetujui") + " ", "dim"), case.approved_by or "-"]
+            shown["urgent"] = Content.assemble(*parts)
+        if case.protocol:
+            steps = [Content.assemble(("[x] " if step.checked else "[ ] ", "bold" if step.checked else "bold $warning"),
+                                      step.text) for step in case.protocol]
+            recorded = sorted({(step.at, step.staff) for step in case.protocol})
+            by = ", ".join(f"{who or '-'} {at:%d-%m-%Y %H:%M}" for at, who in recorded)
+            shown["protocol"] = Content.assemble(
+                (_("tiket") + f" {case.ticket_code}, " + _("dicatat") + f" {by}: ", "dim"), Content("; ").join(steps))
+        return shown
 
     @staticmethod
     def _origin(detail: RequestDetail) -> list:
@@ -370,6 +397,27 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
         if action in ("print_receipt", "print_sheet"):
             return True if detail is not None else None
         return super().check_action(action, parameters)
+
+    def why_not(self, action: str, parameters: tuple[object, ...]) -> str | None:
+        """What a greyed-out key says when it is pressed anyway (see KecamatanApp.run_action)."""
+        detail = self.detail
+        if detail is None:
+            return _("Permohonan masih dimuat; coba sebentar lagi.")
+        if self.busy:
+            return _("Perubahan sebelumnya masih disimpan; tunggu sebentar.")
+        info = detail.request
+        if action == "reveal_nik":
+            return _("NIK lengkap sudah ditampilkan.")
+        if action == "process" and detail.missing:
+            return _("Permohonan {reg_no} belum dapat diproses: {n} berkas wajib masih kurang; tekan b untuk "
+                     "memeriksa berkas.").format(reg_no=info.reg_no, n=len(detail.missing))
+        if action in KEY_ACTIONS:
+            # Core's own sentence for the move in this state.
+            return requests.REQUESTS.refusal(KEY_ACTIONS[action], SimpleNamespace(status=info.status, reg_no=info.reg_no))
+        if action == "contact":
+            return _("Permohonan berstatus {status} tidak perlu dikabarkan; pesan dikirim saat berkas kurang atau "
+                     "dokumen siap diambil.").format(status=info.status_label)
+        return None
 
     def _ref(self) -> int | str:
         return self.detail.request.id if self.detail is not None else self.request_ref
@@ -491,7 +539,8 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
             await self.db(requests.reveal_nik, self.app.actor, self.detail.request.id)
 
 
-def load_request(ref: int | str, actor) -> tuple[RequestDetail, str]:
-    """The request's detail and its phone number written for people, read in one worker."""
+def load_request(ref: int | str, actor) -> tuple[RequestDetail, str, UrgentCase]:
+    """The request's detail, its phone number written for people and its urgency (with the
+    ticket's health protocol), read in one worker."""
     detail = requests.get_request(ref, actor)
-    return detail, format_phone(detail.request.phone)
+    return detail, format_phone(detail.request.phone), requests.urgent_case(detail.request.id)

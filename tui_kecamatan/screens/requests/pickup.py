@@ -24,7 +24,7 @@ from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.screens.requests.contact import ContactScreen
 from tui_kecamatan.widgets.confirm import ConfirmScreen
-from tui_kecamatan.widgets.form import CoreCheck
+from tui_kecamatan.widgets.form import CoreCheck, FormMessage, field_is_right
 from tui_kecamatan.widgets.keybar import KeyBar
 
 KINDS = ("self", "family", "proxy")
@@ -142,7 +142,7 @@ class PickupScreen(OfficeScreen):
                 yield Label(_("NIK"), classes="pickup-label-mid")
                 yield Input(id="pickup-nik-input", max_length=24, compact=True,
                             validators=[CoreCheck(validation.validate_nik)])
-            yield Static("", id="pickup-note", markup=False)
+            yield FormMessage(id="pickup-note")
         yield Static("", id="pickup-media", markup=False)
         yield Static("", id="pickup-outcome", markup=False)
         yield KeyBar()
@@ -197,6 +197,9 @@ class PickupScreen(OfficeScreen):
             self.looking_up = ""
         if typed_reg_no(self._reg_input().value) != reg_no:
             return  # the field changed meanwhile (a new scan, or the screen was reset)
+        if view.reg_no != reg_no:
+            # Found by a part of the number: the field shows the whole one, so Enter confirms it.
+            self._reg_input().value = view.reg_no
         changed = self.view is None or self.view.reg_no != view.reg_no
         self.view = view
         if changed:
@@ -254,15 +257,19 @@ class PickupScreen(OfficeScreen):
         self.query_one("#pickup-person").set_class(not needs_person, "-inactive")
         self._show_note()
 
-    def _show_note(self, problem: str = "") -> None:
-        """The line under the collector: a problem with what was typed, or what to check."""
-        note = self.query_one("#pickup-note", Static)
+    def _show_note(self, problem: str = "", field: Input | None = None) -> None:
+        """The line under the collector: a problem with what was typed (until that field is
+        right), or what to check."""
+        note = self.query_one("#pickup-note", FormMessage)
         view = self.view
         if problem:
-            note.update(Content.styled(problem, "bold $error"))
+            note.show(problem, "error", field=field)
             return
+        subject = note.subject
+        if subject is not None and not subject.disabled and not field_is_right(subject):
+            return  # the problem stays until its field is right
         if view is None or not view.can_collect:
-            note.update("")
+            note.clear()
             return
         kind = self.kind
         nik_field = self.query_one("#pickup-nik-input", Input)
@@ -271,15 +278,15 @@ class PickupScreen(OfficeScreen):
             try:
                 info = validation.validate_nik(nik_text)
             except InvalidInput as exc:
-                note.update(Content.styled(str(exc), "$warning"))
+                note.show(Content.styled(str(exc), "$warning"))
                 return
             sex = _("perempuan") if info.female else _("laki-laki")
             born = info.birth_date.strftime("%d-%m-%Y") if info.birth_date else "?"
             checked = Content.styled("✓ " + _("NIK {sex}, lahir {born}").format(sex=sex, born=born), "$success")
             reminder = self._reminder(kind, view)
-            note.update(Content.assemble(checked, "  ", (reminder, "dim")) if reminder else checked)
+            note.show(Content.assemble(checked, "  ", (reminder, "dim")) if reminder else checked)
             return
-        note.update(Content.styled(self._reminder(kind, view), "dim"))
+        note.show(Content.styled(self._reminder(kind, view), "dim"))
 
     @staticmethod
     def _reminder(kind: str, view: PickupView) -> str:
@@ -353,8 +360,9 @@ class PickupScreen(OfficeScreen):
     def _reg_changed(self) -> None:
         self.refresh_bindings()
 
+    @on(Input.Changed, "#pickup-name-input")
     @on(Input.Changed, "#pickup-nik-input")
-    def _nik_changed(self) -> None:
+    def _person_changed(self) -> None:
         self._show_note()
 
     @on(RadioSet.Changed, "#pickup-kind")
@@ -374,13 +382,13 @@ class PickupScreen(OfficeScreen):
         nik_field = self.query_one("#pickup-nik-input", Input)
         name = clean_name(name_field.value)
         if not name:
-            self._show_note(_("Nama pengambil wajib diisi."))
+            self._show_note(_("Nama pengambil wajib diisi."), name_field)
             name_field.focus()
             return None
         try:
             nik = validation.validate_nik(nik_field.value).nik
         except InvalidInput as exc:
-            self._show_note(str(exc))
+            self._show_note(str(exc), nik_field)
             nik_field.focus()
             return None
         return Collector(kind, name, nik)

@@ -100,8 +100,20 @@ def _record_and_send(document: str, actor, request_ref, media: str, config) -> p
     return printjobs.send_job(job_id, config, actor=actor)
 
 
-# File names offered when a document is saved as a PDF, in the operator's home folder.
+# File names offered when a document is saved as a PDF (see pdf_folder for where).
 PDF_NAMES = {"receipt": "tanda-terima", "checklist": "daftar-periksa"}
+
+
+def pdf_folder(config) -> Path:
+    """Where a PDF to save is first offered: the A4 printer's folder when this desk's A4 printer
+    saves PDFs in a folder that exists (the office keeps its documents there), else the home
+    folder."""
+    a4 = config.printers.get("a4") if config is not None else None
+    if a4 is not None and a4.kind == "folder" and a4.path.strip():
+        folder = Path(a4.path.strip()).expanduser()
+        if folder.is_dir():
+            return folder
+    return Path.home()
 
 
 class DocumentPrinting(DatabaseWork):
@@ -134,10 +146,10 @@ class DocumentPrinting(DatabaseWork):
                         severity="error", markup=False, timeout=12)
 
     async def ask_pdf_path(self, document: str, request_ref) -> str | None:
-        """The file name the operator gives for the document's PDF (a name in the home folder is
-        offered), or None when they back out."""
+        """The file name the operator gives for the document's PDF (a name in the A4 folder, or
+        the home folder, is offered), or None when they back out."""
         label = _(DOCUMENT_LABELS[document])
-        suggested = str(Path.home() / f"{PDF_NAMES[document]}-{request_ref}.pdf")
+        suggested = str(pdf_folder(self.app.config) / f"{PDF_NAMES[document]}-{request_ref}.pdf")
         return await self.app.push_screen_wait(TextPrompt(
             _("Simpan sebagai PDF"), _("Nama berkas PDF untuk {what}:").format(what=label.lower()), value=suggested,
             empty=_("Isi nama berkasnya terlebih dahulu.")))

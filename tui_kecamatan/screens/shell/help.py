@@ -7,16 +7,20 @@ from functools import partial
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider, SearchIcon
+from textual.widgets.option_list import Option
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Static
 
 from tui_kecamatan.i18n import _
 from tui_kecamatan.widgets.dialog import Dialog, DialogBox
+from tui_kecamatan.widgets.keybar import key_description
 
 KEY_WIDTH = 12
-DESCRIPTION_WIDTH = 52
 # Keys every screen has; listed in F1 help but left out of the palette, where they mean nothing.
 GENERIC_ACTIONS = {"app.focus_next", "app.focus_previous", "screen.copy_text"}
 PALETTE_ACTIONS = {"command_palette", "app.command_palette"}
@@ -49,7 +53,7 @@ def screen_keys(screen: Screen) -> list[KeyRow]:
             continue
         if node is not screen and node is not app and not binding.show:
             continue
-        row = KeyRow(app.get_key_display(binding), binding.description, enabled, binding.action, node)
+        row = KeyRow(app.get_key_display(binding), key_description(binding.description), enabled, binding.action, node)
         if (row.key, row.description) in seen:
             continue
         seen.add((row.key, row.description))
@@ -58,6 +62,74 @@ def screen_keys(screen: Screen) -> list[KeyRow]:
         else:
             (own if node is screen else global_ if node is app else widgets).append(row)
     return own + widgets + global_ + generic
+
+
+class KeyTable(VerticalScroll, can_focus=True):
+    """The keys in two columns that fit the dialog: a long description wraps under itself. It
+    scrolls up and down only (arrows, PgUp/PgDn, Home/End), never sideways."""
+
+    DEFAULT_CSS = """
+    KeyTable {
+        height: 1fr;
+        overflow-x: hidden;
+        background: $surface;
+    }
+    KeyTable > .help-header {
+        height: 1;
+        color: $text-muted;
+        text-style: bold;
+    }
+    KeyTable > .help-row {
+        height: auto;
+    }
+    KeyTable .help-key {
+        width: 12;
+        color: $accent;
+        text-style: bold;
+    }
+    KeyTable .help-description {
+        width: 1fr;
+    }
+    """
+
+    BINDINGS = [
+        Binding("up", "line(-1)", _("Gulir ke atas"), show=False),
+        Binding("down", "line(1)", _("Gulir ke bawah"), show=False),
+        Binding("pageup", "page(-1)", _("Halaman sebelumnya"), show=False),
+        Binding("pagedown", "page(1)", _("Halaman berikutnya"), show=False),
+        Binding("home", "edge(0)", _("Ke awal"), show=False),
+        Binding("end", "edge(1)", _("Ke akhir"), show=False),
+    ]
+
+    def __init__(self, rows: list[KeyRow], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content(_("Tombol").ljust(KEY_WIDTH) + _("Fungsi")), classes="help-header")
+        for row in self.rows:
+            description = Content(row.description)
+            if not row.enabled:
+                description = Content.assemble(description, (" " + _("(tidak tersedia sekarang)"), "dim"))
+            with Horizontal(classes="help-row"):
+                yield Static(Content(row.key), classes="help-key")
+                yield Static(description, classes="help-description")
+
+    # Up and down only, at once (Textual's End also scrolls sideways once at the bottom).
+    def action_line(self, step: int) -> None:
+        self.scroll_to(y=self.scroll_y + step, animate=False)
+
+    def action_page(self, step: int) -> None:
+        self.scroll_to(y=self.scroll_y + step * max(1, self.scrollable_content_region.height - 1), animate=False)
+
+    def action_edge(self, end: int) -> None:
+        self.scroll_to(y=self.max_scroll_y if end else 0, animate=False)
+
+    def action_scroll_left(self) -> None:
+        return  # never sideways, whatever asks (a mouse wheel with Shift)
+
+    def action_scroll_right(self) -> None:
+        return
 
 
 class HelpScreen(Dialog[None]):
@@ -71,17 +143,13 @@ class HelpScreen(Dialog[None]):
         margin-bottom: 1;
         color: $text-muted;
     }
-    HelpScreen DataTable {
-        height: auto;
-        max-height: 18;
-        background: $surface;
-    }
     """
 
     BINDINGS = [
         Binding("f1", "close", _("Tutup"), show=False),
         Binding("q", "close", _("Tutup"), show=False),
     ]
+    AUTO_FOCUS = "#help-keys"
 
     def __init__(self, rows: list[KeyRow], title: str, about: str = "") -> None:
         super().__init__()
@@ -98,19 +166,10 @@ class HelpScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with DialogBox() as box:
             box.border_title = _("Bantuan") + (f" - {self.title_text}" if self.title_text else "")
-            box.border_subtitle = _("esc Tutup")
+            box.border_subtitle = _("↑↓ PgUp PgDn Gulir  esc Tutup")
             if self.about:
                 yield Static(self.about.strip(), id="help-about", markup=False)
-            table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, id="help-keys")
-            # Fixed widths: the table would otherwise size its columns by the headers alone.
-            table.add_column(_("Tombol"), key="key", width=KEY_WIDTH)
-            table.add_column(_("Fungsi"), key="description", width=DESCRIPTION_WIDTH)
-            for row in self.rows:
-                description = Content(row.description)
-                if not row.enabled:
-                    description = Content.assemble(description, (" " + _("(tidak tersedia sekarang)"), "dim"))
-                table.add_row(Content.styled(row.key, "bold $accent"), description)
-            yield table
+            yield KeyTable(self.rows, id="help-keys")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -152,3 +211,18 @@ class OfficePalette(CommandPalette):
 
     def on_mount(self) -> None:
         self.query_one(SearchIcon).icon = ">"
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """Textual's 'No matches found', said in the interface's words."""
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(Align.center(Text(_("Tidak ada perintah yang cocok"), style="not bold")), disabled=True,
+                           id=self._NO_MATCHES))
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)

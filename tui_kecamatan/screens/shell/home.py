@@ -7,15 +7,17 @@ from datetime import datetime
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Sparkline, Static
 
 from printing.text import DAY_NAMES, format_date_short
 from tui_kecamatan.core import clock, office, stats
+from tui_kecamatan.core.accounts import Role
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
-from tui_kecamatan.widgets.format import short_service_name
+from tui_kecamatan.widgets.format import short_service_names
 from tui_kecamatan.widgets.keybar import KeyBar
 from tui_kecamatan.widgets.plain_table import Column, PlainTable
 
@@ -39,7 +41,9 @@ class HomeScreen(OfficeScreen):
     TITLE = _("Layar utama")
     HELP = _("Angka hari ini: nomor antrian per layanan, permohonan menurut status, dan kedatangan "
              "per jam. Angka diperbarui sendiri ketika loket lain bekerja. Pilih pekerjaan dengan "
-             "tombol F di bawah, atau Ctrl+P untuk mencari perintah.")
+             "tombol F di bawah, atau Ctrl+P untuk mencari perintah. Bila ada cetakan yang gagal, jumlahnya "
+             "tampil di bawah; supervisor membukanya dengan p untuk mencetak ulang atau membuangnya.")
+    BINDINGS = [Binding("p", "print_jobs", _("Cetakan gagal"), id="printjobs")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,6 +73,7 @@ class HomeScreen(OfficeScreen):
                 panel.border_title = _("Permohonan")
                 yield PlainTable([Column(_("Status")), Column(_("Jumlah"), 6, "right")], show_header=False,
                                  id="home-request-table")
+        yield Static("", id="home-prints", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -104,12 +109,25 @@ class HomeScreen(OfficeScreen):
         self.profile, self.figures = await self.db(_load)
         self._show(self.figures)
 
+    def _name_width(self, figures: stats.HomeFigures) -> int | None:
+        """Cells left for a service's name beside its prefix and the two figures (None before
+        the table is laid out)."""
+        room = self.query_one("#home-services", PlainTable).content_size.width - (7 + 7 + 2)
+        prefix = max((len(line.prefix) for line in figures.services), default=1) + 1
+        return room - prefix if room > prefix else None
+
+    def on_resize(self) -> None:
+        # The names are shortened for the width the table has: narrower, shorter.
+        if self.figures is not None:
+            self.call_after_refresh(self._show, self.figures)
+
     def _show(self, figures: stats.HomeFigures) -> None:
         self.query_one("#home-office", Static).update(self.profile.name or _("Kantor kecamatan"))
         suspended = _("ditunda")
         rows = []
-        for line in figures.services:
-            name = Content.assemble((line.prefix, "bold"), " ", short_service_name(line.name))
+        names = short_service_names([line.name for line in figures.services], self._name_width(figures))
+        for line, short in zip(figures.services, names):
+            name = Content.assemble((line.prefix, "bold"), " ", short)
             if line.suspended and not line.waiting:
                 waiting = Content.styled(suspended, "$warning")
             else:
@@ -127,6 +145,30 @@ class HomeScreen(OfficeScreen):
             (_("Diambil hari ini"), _count(figures.picked_up_today)),
         ])
         self._show_arrivals(figures)
+        self._show_failed_prints(figures.failed_prints)
+
+    def _may_see_prints(self) -> bool:
+        return self.app.actor is not None and self.app.actor.can(Role.SUPERVISOR)
+
+    def _show_failed_prints(self, count: int) -> None:
+        """A line only while prints failed: the key for a supervisor, a sentence for an operator."""
+        line = self.query_one("#home-prints", Static)
+        line.display = count > 0
+        if self._may_see_prints():
+            line.update(_("{n} cetakan gagal belum dicetak ulang; tekan p untuk melihatnya.").format(n=count))
+        else:
+            line.update(_("{n} cetakan gagal belum dicetak ulang; minta supervisor mencetaknya ulang.").format(n=count))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "print_jobs":
+            return bool(self.figures and self.figures.failed_prints) and self._may_see_prints()
+        return super().check_action(action, parameters)
+
+    def action_print_jobs(self) -> None:
+        from tui_kecamatan.screens.admin.printjobs import PrintJobsScreen
+
+        self.app.push_screen(PrintJobsScreen())
 
     def _show_arrivals(self, figures: stats.HomeFigures) -> None:
         hours = len(figures.arrivals)
