@@ -253,13 +253,13 @@ async def test_holidays_add_and_remove(office_ready, admin):
         await wait_text(pilot, "tidak dikenali")
         app.screen.query_one("#holiday-day", Input).value = "25-12-2026"
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert column(app, "#holidays-table", 0) == ["Jumat, 25 Desember 2026"]
+        await wait_for(pilot, lambda: not isinstance(app.screen, FormDialog), what="the form closed")
+        await wait_for(pilot, lambda: column(app, "#holidays-table", 0) == ["Jumat, 25 Desember 2026"], what="the new holiday")
         await pilot.press("delete")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         await pilot.press("y")
-        await settle(pilot)
-        assert table(app, "#holidays-table").row_count == 0
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen), what="the question closed")
+        await wait_for(pilot, lambda: table(app, "#holidays-table").row_count == 0, what="the holiday removed")
     assert not Holiday.select().where(Holiday.day == date(2026, 12, 25)).exists()
     assert {"libur_ditambah", "libur_dihapus"} <= set(audit_actions())
 

@@ -4,7 +4,7 @@ unticked boxes differ by their characters, not only by colour."""
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, RadioButton
+from tui_kecamatan.widgets.choice import Checkbox, RadioButton
 
 from tests.pilot import at_home, make_app, make_config, screen_text, settle, wait_for, wait_screen
 from tui_kecamatan.app import KecamatanApp

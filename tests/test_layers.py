@@ -249,3 +249,18 @@ def test_the_db_package_has_no_import_cycle():
         return False
 
     assert [name for name in graph if reaches(name, name, set())] == []
+
+
+def test_boxes_and_radios_come_from_widgets_choice():
+    """Textual's Checkbox, RadioButton and SelectionList tell ticked from unticked by colour alone;
+    widgets/choice.py has the ones that differ by their characters."""
+    plain = {"Checkbox", "RadioButton", "SelectionList"}
+    found = []
+    for path in ui_files():
+        if path.name == "choice.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("textual.widgets"):
+                found.extend(f"{path.relative_to(ROOT)}:{node.lineno} imports {alias.name}"
+                             for alias in node.names if alias.name in plain)
+    assert found == []

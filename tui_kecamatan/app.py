@@ -23,7 +23,6 @@ from tui_kecamatan.core.accounts import Actor, Role
 from tui_kecamatan.db.connection import DataVersionWatcher
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import DataChanged, OfficeScreen
-from tui_kecamatan.widgets.choice import use_plain_marks
 from tui_kecamatan.widgets.confirm import ConfirmScreen
 from tui_kecamatan.screens.shell.help import OfficeCommands, OfficePalette
 from tui_kecamatan.screens.shell.lock import LockScreen
@@ -109,7 +108,6 @@ class KecamatanApp(DatabaseWork, App[int]):
 
     def __init__(self, config: Config, db: Any, *, actor: Actor | None = None, mode: str = "office") -> None:
         clock.configure(config.timezone)
-        use_plain_marks()  # ticked and unticked boxes differ without colour too
         self.config = config
         self.frame_border = frame_style(config.ascii_borders, os.environ.get("TERM"))  # read during App.__init__
         super().__init__()

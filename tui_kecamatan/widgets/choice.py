@@ -4,9 +4,10 @@ marks every check box, radio button and selection list draws.
 
 Textual draws a ticked and an unticked box with the same character in two colours, which a
 monochrome or 16-colour terminal (the Linux console, PuTTY with a plain palette) may not tell
-apart. `use_plain_marks()`, called once by the app, makes them differ by their characters:
-"[X]" and "[ ]" for check boxes and selection lists, "(•)" and "( )" for radio buttons; and lets
-a selection list's long items wrap onto more lines instead of being cut.
+apart. The `Checkbox`, `RadioButton` and `SelectionList` here (use them instead of Textual's;
+tests/test_layers.py checks it) differ by their characters: "[X]" and "[ ]" for check boxes and
+selection lists, "(•)" and "( )" for radio buttons; a selection list's long items wrap onto more
+lines instead of being cut.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.content import Content
 from textual.strip import Strip
-from textual.widgets import RadioButton, RadioSet, SelectionList
-from textual.widgets._toggle_button import ToggleButton
+from textual.widgets import Checkbox as TextualCheckbox
+from textual.widgets import RadioButton as TextualRadioButton
+from textual.widgets import RadioSet
+from textual.widgets import SelectionList as TextualSelectionList
 from textual.widgets.option_list import OptionDoesNotExist
 
 CHECK_MARKS = ("[", "X", "]")
@@ -38,7 +41,7 @@ class ChoiceSet(RadioSet):
     def _press_selected(self) -> None:
         if self._selected is not None:
             button = self._nodes[self._selected]
-            if isinstance(button, RadioButton) and not button.value:
+            if isinstance(button, TextualRadioButton) and not button.value:
                 button.value = True
 
 
@@ -48,19 +51,19 @@ def marks(radio: bool, on: bool) -> tuple[str, str, str]:
     return left, inner if on else " ", right
 
 
-def _toggle_button(self: ToggleButton) -> Content:
-    """ToggleButton._button with marks: the brackets in the label's colour, the mark in the
+def _toggle_button(self: TextualCheckbox | TextualRadioButton) -> Content:
+    """Textual's ToggleButton._button with marks: the brackets in the label's colour, the mark in the
     button's (green when on), so colour still helps where there is colour."""
-    left, inner, right = marks(isinstance(self, RadioButton), self.value)
+    left, inner, right = marks(isinstance(self, TextualRadioButton), self.value)
     button_style = self.get_visual_style("toggle--button")
     mark_style = button_style.__class__(foreground=button_style.foreground, bold=True)
     return Content.assemble(left, (inner, mark_style), right)
 
 
-def _selection_line(self: SelectionList, y: int) -> Strip:
+def _selection_line(self: TextualSelectionList, y: int) -> Strip:
     """SelectionList.render_line with marks, for items of one line or several: the box on an
     item's first line, blank room under it on the lines its text wraps onto."""
-    line = super(SelectionList, self).render_line(y)
+    line = super(TextualSelectionList, self).render_line(y)  # OptionList's: the item's text
     try:
         index, line_offset = self._lines[self.scroll_offset.y + y]
         selection = self.get_option_at_index(index)
@@ -86,8 +89,24 @@ def _selection_line(self: SelectionList, y: int) -> Strip:
     ])
 
 
-def use_plain_marks() -> None:
-    """Draw every check box, radio button and selection list with marks that differ by their
-    characters (see the module's docstring). Idempotent."""
-    ToggleButton._button = property(_toggle_button)
-    SelectionList.render_line = _selection_line
+class Checkbox(TextualCheckbox):
+    """A check box drawn "[X]" when ticked and "[ ]" when not."""
+
+    @property
+    def _button(self) -> Content:
+        return _toggle_button(self)
+
+
+class RadioButton(TextualRadioButton):
+    """A radio button drawn "(•)" when chosen and "( )" when not."""
+
+    @property
+    def _button(self) -> Content:
+        return _toggle_button(self)
+
+
+class SelectionList(TextualSelectionList):
+    """A selection list whose items carry "[X]"/"[ ]" and wrap when long."""
+
+    def render_line(self, y: int) -> Strip:
+        return _selection_line(self, y)

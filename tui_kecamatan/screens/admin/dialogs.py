@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, SelectionList, Static
+from textual.widgets import Button, Input, Label, RadioSet, Static
 from textual.widgets.selection_list import Selection
 
 from tui_kecamatan.core import accounts, counters, office, services
@@ -25,7 +25,7 @@ from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.errors import AppError, InvalidInput
 from tui_kecamatan.i18n import _
 from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
-from tui_kecamatan.widgets.choice import ChoiceSet
+from tui_kecamatan.widgets.choice import Checkbox, ChoiceSet, RadioButton, SelectionList
 from tui_kecamatan.widgets.form import (
     CoreCheck,
     FieldError,
@@ -374,7 +374,7 @@ class CounterForm(FormDialog):
         with Horizontal(id="counter-services-row"):
             yield Label(_("Layanan"), classes="field-label")
             with Vertical(id="counter-services-box"):
-                yield SelectionList[str](
+                yield SelectionList(
                     *[Selection(service_choice(s), s.code, s.code in calls) for s in self.choices],
                     id="counter-services", compact=True)
                 yield Static(_("Tab ke daftar, Spasi mencentang. Tanpa centang: loket memanggil semua layanan."),

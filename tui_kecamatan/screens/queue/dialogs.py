@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Button, Input, OptionList, SelectionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
@@ -25,6 +25,7 @@ from tui_kecamatan.core.queue_views import ServiceQueue
 from tui_kecamatan.core.tickets import ProtocolItem, TicketInfo
 from tui_kecamatan.core.text import NOTE_MAX, clean_text
 from tui_kecamatan.i18n import _
+from tui_kecamatan.widgets.choice import SelectionList
 from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
 from tui_kecamatan.widgets.form import FormMessage, FormRow
 from tui_kecamatan.widgets.format import service_name
@@ -169,7 +170,7 @@ class HealthProtocolDialog(Dialog[list[int] | None]):
                 if item.mandatory:
                     label = Content.assemble(label, (" " + _("(wajib)"), "dim"))
                 selections.append(Selection(label, item.id, item.checked))
-            yield SelectionList[int](*selections, id="protocol-items")
+            yield SelectionList(*selections, id="protocol-items")
             with DialogButtons():
                 yield Button(Content(_("Simpan (ctrl+s)")), id="protocol-save", variant="primary", compact=True)
                 yield Button(Content(_("Batal (esc)")), id="protocol-cancel", compact=True)

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Checkbox, Input, Label, RadioButton, RadioSet, Select, Static
+from textual.widgets import Input, Label, RadioSet, Select, Static
 
 from printing.text import format_date
 from tui_kecamatan.core import clock, drafts, queue_views, requests, services, validation
@@ -28,7 +28,7 @@ from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.screens.requests.checklist import ChecklistScreen
 from tui_kecamatan.screens.requests.detail import RequestDetailScreen
 from tui_kecamatan.widgets.approval import ApprovalDialog
-from tui_kecamatan.widgets.choice import ChoiceSet
+from tui_kecamatan.widgets.choice import Checkbox, ChoiceSet, RadioButton
 from tui_kecamatan.widgets.confirm import ConfirmScreen
 from tui_kecamatan.widgets.form import CoreCheck, FormMessage, FormRow, advance_or_submit, first_failure
 from tui_kecamatan.widgets.keybar import KeyBar

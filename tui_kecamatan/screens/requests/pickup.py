@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widgets import Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Input, Label, RadioSet, Static
 
 from printing.text import format_date_short, format_datetime
 from tui_kecamatan.core import clock, documents, messages, pickup, printjobs, validation
@@ -23,6 +23,7 @@ from tui_kecamatan.errors import AppError, InvalidInput
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.screens.requests.contact import ContactScreen
+from tui_kecamatan.widgets.choice import RadioButton
 from tui_kecamatan.widgets.confirm import ConfirmScreen
 from tui_kecamatan.widgets.form import CoreCheck, FormMessage, field_is_right
 from tui_kecamatan.widgets.keybar import KeyBar
