@@ -10,6 +10,8 @@ import pytest
 from textual.widgets import DataTable, Input, SelectionList
 
 from test_search_pickup_screens import OFFICE, fixed_clock
+from textual.css.query import NoMatches
+
 from tests.pilot import at_home, fill, make_app, screen_text, settle, wait_for, wait_text
 from tests.conftest import HOSTILE_NAMES
 from tui_kecamatan.core import accounts, clock, counters, office
@@ -37,7 +39,12 @@ def table(app, selector: str) -> DataTable:
 
 
 def column(app, selector: str, index: int) -> list[str]:
-    t = table(app, selector)
+    """The table's column as text; empty while the table is not on the active screen (a dialog
+    still closing), so a wait on it keeps waiting."""
+    try:
+        t = table(app, selector)
+    except NoMatches:
+        return []
     return [str(t.get_row_at(row)[index]) for row in range(t.row_count)]
 
 
@@ -90,8 +97,7 @@ async def test_add_counter_2_calling_only_kk(office_ready, admin):
         assert services_list.selected == ["KK"]
         await pilot.press("ctrl+s")
         await on_admin(pilot)
-        await settle(pilot)
-        assert column(app, "#counters-table", 0) == ["1", "2"]
+        await wait_for(pilot, lambda: column(app, "#counters-table", 0) == ["1", "2"], what="counters-table")
         assert column(app, "#counters-table", 1)[1] == "Loket 2"
         assert column(app, "#counters-table", 2) == ["semua layanan", "KK"]
         assert table(app, "#counters-table").current_key() == "2"
@@ -140,8 +146,7 @@ async def test_edit_counter_services_then_deactivate_and_reactivate(office_ready
         await pilot.press("space")  # the first line: KTP
         await pilot.press("ctrl+s")
         await on_admin(pilot)
-        await settle(pilot)
-        assert column(app, "#counters-table", 2)[1] == "KTP, KK"
+        await wait_for(pilot, lambda: column(app, "#counters-table", 2)[1:2] == ["KTP, KK"], what="counters-table")
         assert column(app, "#counters-table", 1)[1] == "Loket KK dan KTP-el"
 
         await pilot.press("x")
@@ -153,17 +158,15 @@ async def test_edit_counter_services_then_deactivate_and_reactivate(office_ready
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         await pilot.press("y")
-        await settle(pilot)
-        assert column(app, "#counters-table", 3)[1] == "nonaktif"
+        await wait_for(pilot, lambda: column(app, "#counters-table", 3)[1:2] == ["nonaktif"], what="counters-table")
         await wait_text(pilot, "x Aktifkan kembali")
         assert not Counter.get(Counter.number == 2).active
         await pilot.press("x")  # back into use: no question
-        await settle(pilot)
-        assert column(app, "#counters-table", 3)[1] == "aktif"
+        await wait_for(pilot, lambda: column(app, "#counters-table", 3)[1:2] == ["aktif"], what="counters-table")
         # The last counter in use is refused by core, in its own words.
         await choose_row(pilot, "#counters-table", 0, "1")
         counters.set_counter_active(admin, 2, False)
-        await wait_for(pilot, lambda: column(app, "#counters-table", 3)[1] == "nonaktif", what="change seen")
+        await wait_for(pilot, lambda: column(app, "#counters-table", 3)[1:2] == ["nonaktif"], what="change seen")
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         await pilot.press("y")
@@ -227,8 +230,7 @@ async def test_edit_profile_with_errors_on_the_field_then_home_shows_the_new_nam
         form.query_one("#office-hours", Input).value = "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00 WIB"
         await pilot.press("ctrl+s")
         await on_admin(pilot)
-        await settle(pilot)
-        assert column(app, "#office-table", 1)[0] == "Kantor Kecamatan Sukamulya"
+        await wait_for(pilot, lambda: column(app, "#office-table", 1)[0:1] == ["Kantor Kecamatan Sukamulya"], what="office-table")
         assert column(app, "#office-table", 1)[7] == "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00 WIB"
         await pilot.press("escape")
         await at_home(pilot)
@@ -327,8 +329,7 @@ async def test_unlock_a_locked_account(office_ready, admin, operator):
         await choose_row(pilot, "#staff-table", 1, "wahyu")
         assert key_state(app, "b") is True
         await pilot.press("b")
-        await settle(pilot)
-        assert column(app, "#staff-table", 3) == ["aktif", "aktif"]
+        await wait_for(pilot, lambda: column(app, "#staff-table", 3) == ["aktif", "aktif"], what="staff-table")
         await wait_text(pilot, "Akun wahyu dibuka;")
     row = Staff.get(Staff.username == "wahyu")
     assert (row.locked, row.failed_logins) == (False, 0)
@@ -348,15 +349,13 @@ async def test_disable_with_confirm_enable_again_and_never_oneself(office_ready,
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         assert "Nonaktifkan akun wahyu (Wahyu)?" in screen_text(app)
         await pilot.press("y")
-        await settle(pilot)
-        assert column(app, "#staff-table", 3)[1] == "nonaktif"
+        await wait_for(pilot, lambda: column(app, "#staff-table", 3)[1:2] == ["nonaktif"], what="staff-table")
         assert not Staff.get(Staff.username == "wahyu").active
         with pytest.raises(Refused, match="dinonaktifkan"):
             accounts.authenticate("wahyu", "rahasia-wahyu")
         await wait_text(pilot, "x Aktifkan kembali")
         await pilot.press("x")
-        await settle(pilot)
-        assert column(app, "#staff-table", 3)[1] == "aktif"
+        await wait_for(pilot, lambda: column(app, "#staff-table", 3)[1:2] == ["aktif"], what="staff-table")
     assert Staff.get(Staff.username == "admin").active
     assert accounts.authenticate("wahyu", "rahasia-wahyu") == operator
     assert audit_actions()[-3:] == ["akun_dinonaktifkan", "akun_diaktifkan", "masuk"]

@@ -11,6 +11,8 @@ from textual import events
 from textual.widgets import DataTable, Input
 
 from test_search_pickup_screens import fixed_clock
+from textual.css.query import NoMatches
+
 from tests.pilot import at_home, fill, make_app, screen_text, settle, wait_for, wait_text
 from tests.conftest import HOSTILE_NAMES
 from tui_kecamatan.core import desa, office, services
@@ -52,7 +54,12 @@ def table(app, selector: str) -> DataTable:
 
 
 def column(app, selector: str, index: int) -> list[str]:
-    t = table(app, selector)
+    """The table's column as text; empty while the table is not on the active screen (a dialog
+    still closing), so a wait on it keeps waiting."""
+    try:
+        t = table(app, selector)
+    except NoMatches:
+        return []
     return [str(t.get_row_at(row)[index]) for row in range(t.row_count)]
 
 
@@ -141,11 +148,9 @@ async def test_requirement_mandatory_order_and_removal(office_ready, admin):
         assert key_state(app, "ctrl+up") is False  # the first line cannot go up
         assert key_state(app, "ctrl+down") is True
         await pilot.press("w")
-        await settle(pilot)
-        assert column(app, "#requirements-table", 2)[0] == "tidak"
+        await wait_for(pilot, lambda: column(app, "#requirements-table", 2)[0:1] == ["tidak"], what="requirements-table")
         await pilot.press("d")  # move down (ctrl+down also)
-        await settle(pilot)
-        assert column(app, "#requirements-table", 1)[1] == first_text
+        await wait_for(pilot, lambda: column(app, "#requirements-table", 1)[1:2] == [first_text], what="requirements-table")
         assert table(app, "#requirements-table").cursor_row == 1
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm removal")
@@ -178,8 +183,7 @@ async def test_suspend_a_service_with_a_reason_then_resume(office_ready, admin):
         kk = Service.get(Service.code == "KK")
         assert kk.suspended and kk.suspended_reason == "Blangko KK habis"
         await pilot.press("l")
-        await settle(pilot)
-        assert column(app, "#services-table", 5)[1] == "aktif"
+        await wait_for(pilot, lambda: column(app, "#services-table", 5)[1:2] == ["aktif"], what="services-table")
     assert not Service.get(Service.code == "KK").suspended
     assert audit_actions()[-2:] == ["layanan_ditunda", "layanan_dilanjutkan"]
 
@@ -221,19 +225,16 @@ async def test_desa_add_rename_and_deactivate(office_ready, admin):
         await wait_for(pilot, lambda: isinstance(app.screen, FormDialog), what="desa form")
         await fill(pilot, {"#desa-name": "Gelam Jaya"})
         await pilot.press("enter")  # Enter in the last field saves
-        await settle(pilot)
-        assert column(app, "#desa-table", 0) == ["Gelam Jaya"]
+        await wait_for(pilot, lambda: column(app, "#desa-table", 0) == ["Gelam Jaya"], what="desa-table")
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, FormDialog), what="rename form")
         app.screen.query_one("#desa-name", Input).value = "Gelam"
         await pilot.press("ctrl+s")
-        await settle(pilot)
-        assert column(app, "#desa-table", 0) == ["Gelam"]
+        await wait_for(pilot, lambda: column(app, "#desa-table", 0) == ["Gelam"], what="desa-table")
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="confirm")
         await pilot.press("y")
-        await settle(pilot)
-        assert column(app, "#desa-table", 2) == ["nonaktif"]
+        await wait_for(pilot, lambda: column(app, "#desa-table", 2) == ["nonaktif"], what="desa-table")
         await wait_text(pilot, "x Aktifkan kembali")
     desa = Desa.get()
     assert (desa.name, desa.active) == ("Gelam", False)
@@ -374,6 +375,6 @@ async def test_changes_pressed_in_a_row_run_in_order(office_ready, admin):
         assert column(app, "#requirements-table", 2)[0] == "wajib"
         press_at_once(app, "w", "w")
         await wait_for(pilot, lambda: audit_actions().count("persyaratan_diubah") == 2, what="two changes")
-        await wait_for(pilot, lambda: column(app, "#requirements-table", 2)[0] == "wajib", what="mandatory again")
+        await wait_for(pilot, lambda: column(app, "#requirements-table", 2)[0:1] == ["wajib"], what="mandatory again")
     first = services.get_service("KK").requirements[0]
     assert first.mandatory

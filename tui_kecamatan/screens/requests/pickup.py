@@ -92,7 +92,8 @@ class PickupScreen(OfficeScreen):
     SCREEN_NAME = "pickup"
     TITLE = _("Pengambilan dokumen")
     AUTO_FOCUS = "#pickup-reg"
-    HELP = _("Pindai barcode pada tanda terima (atau ketik nomor registrasi) lalu Enter. Bila dokumen "
+    HELP = _("Pindai barcode pada tanda terima (atau ketik nomor registrasi, bagian hariannya seperti "
+             "0045, atau sebagian No. HP/NIK) lalu Enter. Bila dokumen "
              "siap, pilih pengambil: pemohon sendiri, keluarga dalam KK, atau kuasa dengan surat kuasa "
              "(isi nama dan NIK). Enter atau Ctrl+S mencatat pengambilan dan mencetak bukti "
              "pengambilan; Ctrl+T memilih printer struk atau A4. F7 mengirim dokumen lewat WhatsApp "
