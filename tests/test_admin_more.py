@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, SelectionList
 from test_search_pickup_screens import OFFICE, fixed_clock
 from textual.css.query import NoMatches
 
-from tests.pilot import at_home, fill, make_app, screen_text, settle, wait_for, wait_text
+from tests.pilot import at_home, fill, make_app, screen_text, wait_for, wait_text
 from tests.conftest import HOSTILE_NAMES
 from tui_kecamatan.core import accounts, clock, counters, office
 from tui_kecamatan.core.text import clean_text
