@@ -19,6 +19,10 @@ AUDIT_TRIGGERS = (
        BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END""",
     """CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON audit_event
        BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END""",
+    # REPLACE INTO / INSERT OR REPLACE remove the old row without firing the DELETE trigger.
+    """CREATE TRIGGER IF NOT EXISTS audit_event_no_replace BEFORE INSERT ON audit_event
+       WHEN EXISTS (SELECT 1 FROM audit_event WHERE id = new.id)
+       BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END""",
 )
 
 
@@ -98,9 +102,19 @@ def _v2_desk(db: SqliteDatabase) -> None:
                    f"SELECT id, name, nik, {_PHONE_DIGITS.format(p='phone')} FROM request")
 
 
+def _v3_presence_and_audit_chain(db: SqliteDatabase) -> None:
+    """Who is running the app now (`presence`), a hash chain over the audit trail, and the
+    trigger refusing REPLACE on audit rows."""
+    _add_columns(db, "audit_event", {"hash": "VARCHAR(255)"})
+    db.create_tables([models.Presence])
+    for statement in AUDIT_TRIGGERS:
+        db.execute_sql(statement)
+
+
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     1: _v1_initial,
     2: _v2_desk,
+    3: _v3_presence_and_audit_chain,
 }
 LATEST = max(MIGRATIONS)
 

@@ -329,9 +329,31 @@ class AuditEvent(BaseModel):
     table_name = CharField(default="")
     record_id = IntegerField(null=True)
     detail = TextField(default="")
+    # sha256 over the previous row's hash and this row's fields (core/audit.py): a row changed
+    # or removed behind the app's back breaks the chain, which `check` finds.
+    hash = CharField(null=True)
 
     class Meta:
         indexes = ((("table_name", "record_id"), False),)
+
+
+class Presence(BaseModel):
+    """A running app or command: who and where, refreshed while it runs, so `restore` knows who
+    would lose their work and the admin screen shows who is connected."""
+
+    id = AutoField()
+    kind = CharField()  # app | board | kiosk | cli
+    host = CharField()  # the machine's name
+    pid = IntegerField()
+    station = CharField(default="")  # [station] name of the config, or the terminal
+    client = CharField(default="")  # the SSH client's address, when over SSH
+    staff = ForeignKeyField(Staff, null=True, on_delete="SET NULL")
+    actor = CharField(default="")  # username, or "cli:<user>"
+    started_at = DateTimeField()
+    last_seen = DateTimeField(index=True)
+
+    class Meta:
+        indexes = ((("host", "pid"), True),)
 
 
 ALL_MODELS = [
@@ -356,4 +378,5 @@ ALL_MODELS = [
     Draft,
     PrintJob,
     AuditEvent,
+    Presence,
 ]
