@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from collections.abc import MutableMapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -46,6 +47,17 @@ class PrinterSettings:
 
 
 _TYPES = {f.name: f.type for f in fields(PrinterSettings) if f.name != "name"}
+# Never in a value that becomes a path, a device, a queue or a host: controls (NUL, ESC, newline),
+# format characters (bidi overrides) and line separators.
+_CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+_CHARACTER_NAMES = {"\0": "NUL", "\x1b": "ESC", "\x07": "BEL", "\x7f": "DEL", "\n": "baris baru", "\r": "CR", "\t": "tab"}
+
+
+def _check_characters(label: str, value: str) -> None:
+    for ch in value:
+        if unicodedata.category(ch) in _CONTROL_CATEGORIES:
+            char = _CHARACTER_NAMES.get(ch, f"U+{ord(ch):04X}")
+            raise SettingsError(_("{label}: tidak boleh berisi karakter kendali ({char}).").format(label=label, char=char))
 
 
 def printer_settings(name: str, section: dict, *, where: str = "config") -> PrinterSettings:
@@ -70,6 +82,8 @@ def printer_settings(name: str, section: dict, *, where: str = "config") -> Prin
                 raise SettingsError(f"{label}: harus true atau false.")
         elif not isinstance(value, str):
             raise SettingsError(f"{label}: harus teks dalam tanda kutip.")
+        else:
+            _check_characters(label, value)
         values[key] = value
     settings = PrinterSettings(**values)
     label = f"{where}: printers.{name}"
@@ -100,6 +114,7 @@ def printer_sections(section: object, *, where: str = "config") -> dict[str, Pri
         raise SettingsError(_("{where}: [printers] harus berisi bagian seperti [printers.receipt].").format(where=where))
     printers: dict[str, PrinterSettings] = {}
     for name, values in section.items():
+        _check_characters(_("{where}: nama bagian [printers.…]").format(where=where), name)
         if not isinstance(values, dict):
             raise SettingsError(_("{where}: printers.{name} harus berupa bagian [printers.{name}].").format(
                 where=where, name=name))

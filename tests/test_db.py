@@ -18,7 +18,7 @@ import peewee
 import pytest
 
 from tui_kecamatan.db import migrations
-from tui_kecamatan.db.connection import open_database
+from tui_kecamatan.db.connection import EmptyDatabaseFile, open_database
 from tui_kecamatan.db.models import APPLICATION_ID
 from tui_kecamatan.db.models import AuditEvent, Counter, OfficeProfile, Service, ServiceRequirement, Staff
 from tui_kecamatan.errors import DatabaseUnavailable
@@ -89,7 +89,11 @@ def test_version_zero_migrates_to_latest_with_the_seed(tmp_path, start):
         path.touch()
     elif start == "empty_sqlite":
         _empty_sqlite_file(path)
-    db = open_database(path)
+    if start != "missing":
+        # An existing file without tables may be the wrong path: it is taken only when asked.
+        with pytest.raises(EmptyDatabaseFile):
+            open_database(path)
+    db = open_database(path, adopt_empty=start != "missing")
     try:
         assert migrations.schema_version(db) == migrations.LATEST
         assert_seeded()
@@ -296,6 +300,8 @@ def test_audit_table_is_append_only(db):
         raw.execute("UPDATE audit_event SET detail = 'dihapus'")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         raw.execute("DELETE FROM audit_event")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # REPLACE skips the DELETE trigger
+        raw.execute(f"REPLACE INTO audit_event (id, at, actor, action) VALUES ({event.id}, '2026-11-28 02:00:00', 'x', 'y')")
     raw.execute("INSERT INTO audit_event (at, actor, action, table_name, detail) VALUES ('2026-11-28 02:01:00', 'sistem', 'uji2', '', '')")
     raw.commit()
     raw.close()

@@ -279,6 +279,23 @@ async def test_search_follows_changes_made_elsewhere(office_ready, operator):
         await wait_for(pilot, lambda: cell_texts(screen.query_one(DataTable), 3) == ["Dibatalkan"], what="refresh")
 
 
+async def test_page_keys_pressed_while_a_page_loads_all_count(office_ready, operator):
+    for n in range(1, 121):
+        new_request(operator, f"Warga Nomor {n:03d}", n, phone="")
+    app = make_app(office_ready, operator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_search(pilot)
+        await wait_text(pilot, "1-50 dari 120")
+        screen.query_one(DataTable).focus()
+        screen.searching = True  # as while another desk's change has the page fetched again
+        await pilot.press("n")
+        await wait_text(pilot, "51-100 dari 120")
+        await pilot.press("n", "n")  # one page on, then one too far: the last page stays
+        await wait_text(pilot, "101-120 dari 120")
+        await pilot.press("b")
+        await wait_text(pilot, "51-100 dari 120")
+
+
 @pytest.mark.parametrize("hostile", HOSTILE_NAMES)
 async def test_hostile_names_are_shown_literally_in_search(office_ready, operator, hostile):
     new_request(operator, hostile, 1)

@@ -4,6 +4,7 @@ made by any process, locks an idle desk, and moves between the screens named in
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from typing import Any
@@ -15,12 +16,15 @@ from textual.command import CommandPalette
 from textual.message import Message
 from textual.notifications import Notification, Notify
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
-from tui_kecamatan import screens
+from tui_kecamatan import logs, screens
 from tui_kecamatan.config import Config
-from tui_kecamatan.core import accounts, clock, office
+from tui_kecamatan.core import accounts, clock, office, presence
 from tui_kecamatan.core.accounts import Actor, Role
+from tui_kecamatan.db import health
 from tui_kecamatan.db.connection import DataVersionWatcher
+from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import DataChanged, OfficeScreen
 from tui_kecamatan.widgets.confirm import ConfirmScreen
@@ -42,6 +46,8 @@ UNUSED_KEYS = ("f7", "f8", "f10", "f11")
 # Notifications on screen at once; more would cover the queue list and the keys.
 MAX_NOTIFICATIONS = 2
 SEVERITY_RANK = {"information": 0, "warning": 1, "error": 2}
+# A damaged database is said on the first screen and stays there (until a restore and restart).
+DAMAGE_NOTICE_SECONDS = 24 * 3600
 
 
 def _office_ready() -> bool:
@@ -120,6 +126,7 @@ class KecamatanApp(DatabaseWork, App[int]):
         self._last_input = time.monotonic()
         self._watcher: DataVersionWatcher | None = None
         self._sections: list[str] = []  # the modes registered after login
+        self.unexpected_error: BaseException | None = None  # what ended the app, if anything did
 
     # --- start -----------------------------------------------------------------------------
 
@@ -135,10 +142,21 @@ class KecamatanApp(DatabaseWork, App[int]):
             self.notify(_("Tema {theme} tidak dikenal; memakai {used}.").format(theme=wanted, used=self.theme), markup=False)
         self.set_interval(0.25, self._check_idle)
         self._watch_data_version()
+        self._check_database()
+        self.keep_presence()
+        self.set_interval(presence.REFRESH_SECONDS, self.keep_presence_row)
         if self.mode in MODE_SCREENS:
             self.post_message(StartScreen(MODE_SCREENS[self.mode]))
         else:
             self._choose_first_screen()
+
+    @work(group="health")
+    async def _check_database(self) -> None:
+        """A quick check of the database file beside the first screen (not before it): damage
+        is said at once and stays on screen; writes are refused until a restore (db/health.py)."""
+        damage = await self.db(health.startup_check, self.database.database)
+        if damage:
+            self.notify(damage, severity="error", markup=False, timeout=DAMAGE_NOTICE_SECONDS)
 
     @work(group="start")
     async def _choose_first_screen(self) -> None:
@@ -160,6 +178,31 @@ class KecamatanApp(DatabaseWork, App[int]):
                                            interval=DATA_POLL_SECONDS)
         self._watcher.start()
 
+    # --- who is working (restore waits for them, the admin screen lists them) ------------------
+
+    @work(group="presence", exclusive=True)
+    async def keep_presence(self) -> None:
+        """Record this desk, board or kiosk as running, with who is logged in: at start, and at
+        each login and logout."""
+        kind = {"display": "board", "kiosk": "kiosk"}.get(self.mode, "app")
+        station = f"loket-{self.counter_number}" if kind == "app" else ""
+        actor = self.actor
+        try:
+            await self.db(presence.register, kind, station=station, actor=actor.username if actor else "",
+                          staff_id=actor.id if actor else None)
+        except AppError:
+            # Not worth a notification at the desk every half minute: the work itself says
+            # when the database cannot be used.
+            logging.getLogger(__name__).warning("this desk's presence was not recorded", exc_info=True)
+
+    @work(group="presence", exclusive=True)
+    async def keep_presence_row(self) -> None:
+        """Put this desk's row back if a restore took it away (a read, and a write only then)."""
+        try:
+            await self.db(presence.keep)
+        except AppError:
+            logging.getLogger(__name__).warning("this desk's presence was not checked", exc_info=True)
+
     @on(DatabaseChanged)
     def _database_changed(self) -> None:
         self.data_generation += 1
@@ -178,6 +221,28 @@ class KecamatanApp(DatabaseWork, App[int]):
         if self._watcher is not None:
             self._watcher.stop()
         await super()._on_exit_app()
+
+    # --- unexpected errors -------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception nothing caught: its traceback goes to the log, never to the terminal.
+
+        A worker's (a database call, a print) is one error notification, and the desk goes on.
+        Any other ends the app without a traceback; `run_app` then says so in one sentence with
+        the log's path. Under Pilot the first one is still raised when the test ends, so a test
+        never passes over it."""
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        logs.log_unexpected(cause, "the app")
+        if self._exception is None:
+            self._exception = cause  # type: ignore[assignment]
+        if isinstance(error, WorkerFailed) and self.is_running and not self._exit:
+            self.notify(logs.unexpected_sentence(cause), severity="error", markup=False, timeout=15)
+            return
+        if self.unexpected_error is None:
+            self.unexpected_error = cause
+        self._exception_event.set()
+        self._return_code = 1
+        self._close_messages_no_wait()
 
     @on(Notify)
     def _make_room(self, event: Notify) -> None:
@@ -349,6 +414,7 @@ class KecamatanApp(DatabaseWork, App[int]):
 
     def after_login(self, actor: Actor) -> None:
         self.actor = actor
+        self.keep_presence()
         self._last_input = time.monotonic()
         self._enter_sections()
 
@@ -372,11 +438,16 @@ class KecamatanApp(DatabaseWork, App[int]):
         if ask and not await self._may_discard_input():
             return
         self.actor = None
+        self.keep_presence()
         await self._show_login()
 
 
 def run_app(config: Config, db: Any, *, actor: Actor | None = None, mode: str = "office") -> int:
-    """Run the app until the user quits; return the exit status."""
+    """Run the app until the user quits; return the exit status. An unexpected error that ended
+    it is raised as one sentence (its traceback is in the log)."""
+    logs.setup_logging()
     app = KecamatanApp(config, db, actor=actor, mode=mode)
     app.run()
+    if app.unexpected_error is not None:
+        raise AppError(logs.unexpected_sentence(app.unexpected_error))
     return app.return_code or 0

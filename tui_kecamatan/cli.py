@@ -5,14 +5,14 @@ status: 1 refused or invalid, 2 usage, 3 saved but printing failed."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
-import getpass
 import json
 import os
 import sys
 from pathlib import Path
 
-from tui_kecamatan.errors import AppError
+from tui_kecamatan.errors import AppError, Refused
 from tui_kecamatan.i18n import _
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_PRINT = 0, 1, 2, 3
@@ -42,21 +42,73 @@ def _config(args):
     return config
 
 
-def _open(config, *, create: bool = True, migrate: bool = True):
+def _open(config, *, create: bool = True, migrate: bool = True, adopt_empty: bool = False):
     from tui_kecamatan.db.connection import open_database
 
     # The default data folder is ours to create; a folder the user named must already exist.
-    return open_database(config.database_path, create=create, create_folder=not config.db_path_explicit, migrate=migrate)
+    return open_database(config.database_path, create=create, create_folder=not config.db_path_explicit, migrate=migrate,
+                         adopt_empty=adopt_empty)
+
+
+def _open_asking(config, args, **options):
+    """`_open`, asking first before an existing file without tables becomes the office database
+    (it may be the wrong path): --yes answers for a script; without a terminal it is refused."""
+    from tui_kecamatan.db.connection import EmptyDatabaseFile
+
+    try:
+        return _open(config, **options)
+    except EmptyDatabaseFile as exc:
+        if not getattr(args, "yes", False):
+            if not sys.stdin.isatty():
+                raise
+            answer = input(_("Berkas {path} kosong; jadikan basis data kantor? [y/T] ").format(path=_echo_path(exc.path)))
+            if answer.strip().lower() not in ("y", "ya"):
+                raise AppError(_("Berkas {path} tidak diubah; pilih basis data lain dengan --db.").format(
+                    path=_echo_path(exc.path))) from None
+        return _open(config, adopt_empty=True, **options)
+
+
+@contextlib.contextmanager
+def _present(db):
+    """This command is on the list of who is working (restore waits for it) while it runs."""
+    from tui_kecamatan.core import presence
+
+    with db.connection_context():
+        presence.register("cli", station=presence.terminal_name(), actor=_cli_actor().username)
+    try:
+        yield
+    finally:
+        _leave(db)
+
+
+def _leave(db) -> None:
+    """Take this process off the list of who is working; a database gone bad by now says so
+    elsewhere, and a row left behind counts as gone once this process has ended."""
+    import logging
+
+    from tui_kecamatan.core import presence
+    from tui_kecamatan.db.errors import DATABASE_ERRORS
+
+    try:
+        with db.connection_context():
+            presence.leave()
+    except (AppError, *DATABASE_ERRORS):
+        logging.getLogger(__name__).warning("could not remove this process from presence", exc_info=True)
 
 
 def _cli_actor():
-    """Whoever runs the command line owns the database file: they act as an admin, audited by OS name."""
-    from tui_kecamatan.core.accounts import Actor, Role
+    """Whoever runs the command line owns the database file: they act as an admin, audited by the
+    name of their real user id (never USER or LOGNAME, which anyone may set), or its number."""
+    import pwd
 
+    from tui_kecamatan.core.accounts import Actor, Role
+    from tui_kecamatan.core.text import clean_text
+
+    uid = os.getuid()
     try:
-        who = getpass.getuser()
-    except Exception:
-        who = "?"
+        who = clean_text(pwd.getpwuid(uid).pw_name, 64) or str(uid)
+    except KeyError:  # a uid without a passwd entry (a container, a deleted account)
+        who = str(uid)
     return Actor(None, f"cli:{who}", _("Baris perintah"), Role.ADMIN)
 
 
@@ -70,6 +122,25 @@ def _read_password(args) -> str:
     return password
 
 
+def _echo(value, limit: int | None = None) -> str:
+    """A person's argument (a name, a role, a code, a path) as it may be repeated on a terminal
+    line: escape sequences, bidi controls and newlines shown as visible escapes, long text cut."""
+    from tui_kecamatan.core.text import ECHO_MAX, terminal_text
+
+    return terminal_text(value, limit or ECHO_MAX)
+
+
+def _echo_path(path) -> str:
+    return _echo(path, 400)
+
+
+def _line(message) -> str:
+    """A whole message (which may hold paths and names) as one clean terminal line."""
+    from tui_kecamatan.core.text import LINE_MAX, terminal_text
+
+    return terminal_text(message, LINE_MAX)
+
+
 def _print_json(value) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
@@ -79,10 +150,13 @@ def _print_json(value) -> None:
 
 def cmd_run(args) -> int:
     config = _config(args)
-    db = _open(config)
+    db = _open_asking(config, args)  # no file at all: created without a question
     from tui_kecamatan.app import run_app
 
-    return run_app(config, db) or 0
+    try:
+        return run_app(config, db) or 0
+    finally:
+        _leave(db)
 
 
 def cmd_init(args) -> int:
@@ -95,19 +169,21 @@ def cmd_init(args) -> int:
     password = _read_password(args) if args.admin else ""
     import sqlite3
 
+    from tui_kecamatan.core.backup import open_file_readonly
+
     path = config.database_path
     before = None
     if path.is_file() and path.stat().st_size:
         # A plain read-only look: nothing may be written to a file we might refuse.
         try:
-            probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            probe = open_file_readonly(path)
             try:
                 before = probe.execute("PRAGMA user_version").fetchone()[0]
             finally:
                 probe.close()
         except sqlite3.Error:
             before = None
-    db = _open(config)
+    db = _open_asking(config, args)
     with db.connection_context():
         if args.admin:
             if accounts.count_staff():
@@ -115,13 +191,13 @@ def cmd_init(args) -> int:
             accounts.create_staff(None, args.admin, password, accounts.Role.ADMIN, args.admin)
     latest = migrations.LATEST
     if before in (None, 0):
-        print(_("Basis data dibuat di {path} (skema {v}).").format(path=path, v=latest))
+        print(_("Basis data dibuat di {path} (skema {v}).").format(path=_echo_path(path), v=latest))
     elif before < latest:
-        print(_("Basis data {path} diperbarui dari skema {a} ke {b}.").format(path=path, a=before, b=latest))
+        print(_("Basis data {path} diperbarui dari skema {a} ke {b}.").format(path=_echo_path(path), a=before, b=latest))
     else:
-        print(_("Basis data {path} sudah terbaru (skema {v}).").format(path=path, v=latest))
+        print(_("Basis data {path} sudah terbaru (skema {v}).").format(path=_echo_path(path), v=latest))
     if args.admin:
-        print(_("Akun admin {name} dibuat.").format(name=args.admin.strip().lower()))
+        print(_("Akun admin {name} dibuat.").format(name=_echo(args.admin.strip().lower())))
     return EXIT_OK
 
 
@@ -156,14 +232,14 @@ def cmd_user(args) -> int:
                     print(f"{r.username:<20} {r.role:<11} {state:<18} {r.full_name}")
         elif args.user_command == "disable":
             accounts.disable(actor, args.name)
-            print(_("Akun {name} dinonaktifkan.").format(name=args.name))
+            print(_("Akun {name} dinonaktifkan.").format(name=_echo(args.name)))
         elif args.user_command == "unlock":
             accounts.unlock(actor, args.name)
-            print(_("Akun {name} dibuka kembali.").format(name=args.name))
+            print(_("Akun {name} dibuka kembali.").format(name=_echo(args.name)))
         elif args.user_command == "password":
             password = _read_password(args)
             accounts.set_password(actor, args.name, password)
-            print(_("Kata sandi akun {name} diganti.").format(name=args.name))
+            print(_("Kata sandi akun {name} diganti.").format(name=_echo(args.name)))
         elif args.user_command == "set":
             if args.role is None and args.full_name is None:
                 raise UsageError(_("Sebutkan yang diubah: --role atau --full-name."))
@@ -213,12 +289,44 @@ def cmd_office(args) -> int:
 def cmd_backup(args) -> int:
     from tui_kecamatan.core import backup
 
+    from tui_kecamatan.db import health
+    from tui_kecamatan.db.errors import DATABASE_ERRORS
+
     config = _config(args)
+    target = Path(args.file)
     db = _open(config, create=False)
+    # A damaged database is not copied (the copy would fail its check): the sentence says so.
     with db.connection_context():
-        report = backup.backup_to(db, Path(args.file))
-    print(report)
+        health.refuse_if_damaged(config.database_path)
+        damage = health.examine(db, clear=False)
+    if damage:
+        raise AppError(damage)
+    with _present(db), db.connection_context():
+        try:
+            report = backup.backup_to(db, target)
+        except DATABASE_ERRORS as exc:
+            raise AppError(health.explain_copy_failure(exc, config.database_path, target)) from None
+    health.remember_backup(config.database_path, target)
+    print(_line(report))
     return EXIT_OK
+
+
+def _refuse_while_desks_work(path: Path) -> None:
+    """Refuse to replace a damaged database while another app or command still uses it (as far
+    as its presence rows can still be read)."""
+    from tui_kecamatan.core import presence
+    from tui_kecamatan.db.connection import open_database_readonly
+    from tui_kecamatan.db.errors import DATABASE_ERRORS
+
+    try:
+        db = open_database_readonly(path)
+        with db.connection_context():
+            others = presence.active()
+    except (AppError, *DATABASE_ERRORS):
+        raise Refused(_("Basis data {path} rusak sehingga tidak terbaca siapa yang masih memakainya; pastikan "
+                        "semua loket sudah menutup aplikasi, lalu ulangi dengan --force.").format(path=_echo_path(path))) from None
+    if others:
+        raise Refused(presence.busy_sentence(others))
 
 
 def cmd_restore(args) -> int:
@@ -230,25 +338,54 @@ def cmd_restore(args) -> int:
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError(_("Pemulihan mengganti seluruh basis data; ulangi dengan --yes untuk memastikan."))
-        print(_("Basis data {db} akan diganti dengan {src} ({summary}).").format(db=config.database_path, src=source, summary=summary))
+        print(_("Basis data {db} akan diganti dengan {src} ({summary}).").format(
+            db=_echo_path(config.database_path), src=_echo_path(source), summary=summary))
         answer = input(_("Ketik YA untuk melanjutkan: "))
         if answer.strip().upper() != "YA":
             print(_("Pemulihan dibatalkan; tidak ada yang diubah."))
             return EXIT_REFUSED
+    from tui_kecamatan.db import health
+
+    # A damaged database cannot be opened or copied safely: it is moved aside (kept) and the
+    # backup is restored as onto a new server; not while desks may still be writing to it.
+    damaged = health.is_damaged_now(config.database_path)
+    if damaged and not args.force:
+        _refuse_while_desks_work(config.database_path)
+    aside = health.set_aside(config.database_path) if damaged else None
+    if aside is not None:
+        print(_line(_("Basis data yang rusak dipindahkan ke {path}.").format(path=aside)))
+    if backup.database_absent(config.database_path):
+        # A new server: the backup becomes the database at this path.
+        report = backup.restore_new(config.database_path, source, actor=_cli_actor(),
+                                    create_folder=not config.db_path_explicit)
+        print(_line(report))
+        return EXIT_OK
     db = _open(config, migrate=False)
-    with db.connection_context():
-        report = backup.restore_from(db, config.database_path, source, actor=_cli_actor())
-    print(report)
+    with _present(db), db.connection_context():
+        report = backup.restore_from(db, config.database_path, source, actor=_cli_actor(), force=args.force)
+    print(_line(report))
     return EXIT_OK
 
 
 def cmd_check(args) -> int:
     from tui_kecamatan.core import backup
 
+    from tui_kecamatan.db.connection import open_database_readonly
+
+    from tui_kecamatan.db import health
+    from tui_kecamatan.db.errors import DATABASE_ERRORS
+
     config = _config(args)
-    db = _open(config, create=False, migrate=False)
+    db = open_database_readonly(config.database_path)  # an inspection: nothing written, no files left
     with db.connection_context():
-        problems, lines = backup.check(db)
+        try:
+            # Damage found is marked (writers refuse until a restore); a sound file loses its mark.
+            damage = health.examine(db)
+            if damage:
+                raise AppError(damage)
+            problems, lines = backup.check(db)
+        except DATABASE_ERRORS as exc:
+            raise AppError(health.explain_failure(exc, config.database_path)) from None
     for line in lines:
         print(line)
     if problems:
@@ -378,7 +515,7 @@ def cmd_print(args) -> int:
             outcome = printjobs.print_test(config, _cli_actor(), printer=args.printer)
             if not outcome.ok:
                 raise outcome.as_error()
-            print(outcome.message)
+            print(_line(outcome.message))
             return EXIT_OK
         if args.print_command == "list":
             rows = printjobs.list_jobs(args.limit, failed=args.failed)
@@ -421,7 +558,7 @@ def _print_retry(args, config, printjobs) -> int:
             return EXIT_OK
     outcomes = printjobs.retry_failed(config, _cli_actor(), only=[row.id for row in plan.to_print])
     for outcome in outcomes:
-        print(outcome.message, file=sys.stdout if outcome.ok else sys.stderr)
+        print(_line(outcome.message), file=sys.stdout if outcome.ok else sys.stderr)
     return EXIT_PRINT if any(not o.ok for o in outcomes) else EXIT_OK
 
 
@@ -431,7 +568,10 @@ def _cmd_mode(mode: str):
         db = _open(config, create=False)
         from tui_kecamatan.app import run_app
 
-        return run_app(config, db, mode=mode) or 0
+        try:
+            return run_app(config, db, mode=mode) or 0
+        finally:
+            _leave(db)
 
     return run
 
@@ -457,6 +597,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("init", parents=[common], help=_("buat atau perbarui basis data"))
     p.add_argument("--admin", metavar="NAMA", help=_("buat akun admin pertama"))
     p.add_argument("--password-stdin", action="store_true", help=_("baca kata sandi dari masukan standar"))
+    p.add_argument("--yes", action="store_true", help=_("pakai berkas kosong yang sudah ada tanpa bertanya"))
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("user", parents=[common], help=_("kelola akun petugas"))
@@ -550,6 +691,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", parents=[common], help=_("pulihkan basis data dari berkas cadangan"))
     p.add_argument("file")
     p.add_argument("--yes", action="store_true", help=_("tanpa pertanyaan konfirmasi"))
+    p.add_argument("--force", action="store_true", help=_("pulihkan walaupun aplikasi masih dipakai di loket lain"))
     p.set_defaults(func=cmd_restore)
     p = sub.add_parser("check", parents=[common], help=_("periksa keutuhan basis data"))
     p.set_defaults(func=cmd_check)
@@ -562,34 +704,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say_error(message: object) -> None:
+    """The last line of defence for what reaches the terminal: whatever a message holds (an
+    argument, a path, an exception's text), it is written as one clean line."""
+    print(_line(message), file=sys.stderr)
+
+
+def _command_name(args) -> str:
+    """'user disable', 'print retry' ...: which command failed, for the log (never its values)."""
+    if args is None:
+        return "?"
+    parts = [getattr(args, "command", None) or "run"]
+    parts += [str(value) for key, value in sorted(vars(args).items()) if key.endswith("_command") and value]
+    return " ".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import logging
+
+    from tui_kecamatan import logs
+
     argv = list(sys.argv[1:] if argv is None else argv)
+    logs.setup_logging()  # the log is in the data folder; nothing is logged to the terminal
+    log = logging.getLogger(__name__)
+    args = None
     try:
         args = build_parser().parse_args(argv)
         args.db = getattr(args, "db", None)
         args.config = getattr(args, "config", None)
         return int(args.func(args) or 0)
     except AppError as exc:
-        print(str(exc), file=sys.stderr)
+        _say_error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        print(_("Dihentikan."), file=sys.stderr)
+        _say_error(_("Dihentikan."))
         return 130
     except BrokenPipeError:
+        # The reader went away (`| head`): nothing more to say, also not when Python exits.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return EXIT_OK
     except OSError as exc:
+        log.warning("command %s failed on a file", _command_name(args), exc_info=True)
         where = f" ({exc.filename})" if exc.filename else ""
-        print(_("Kesalahan sistem berkas{where}: {error}.").format(where=where, error=exc.strerror or exc), file=sys.stderr)
+        _say_error(_("Kesalahan sistem berkas{where}: {error}.").format(where=where, error=exc.strerror or exc))
         return EXIT_REFUSED
     except Exception as exc:  # the last line of defence: never a traceback at the desk
         from tui_kecamatan.db.errors import DATABASE_ERRORS, explain
 
         if isinstance(exc, DATABASE_ERRORS):
-            print(explain(exc, getattr(args, "db", None) or _("basis data")), file=sys.stderr)
+            log.warning("command %s failed on the database", _command_name(args), exc_info=True)
+            _say_error(explain(exc, getattr(args, "db", None) or _("basis data")))
             return EXIT_REFUSED
-        print(_("Terjadi kesalahan tak terduga: {error}.").format(error=exc), file=sys.stderr)
-        if os.environ.get("TUI_KECAMATAN_DEBUG"):
-            raise
+        logs.log_unexpected(exc, f"command {_command_name(args)}")
+        _say_error(logs.unexpected_sentence(exc))
         return EXIT_REFUSED
 
 

@@ -71,6 +71,8 @@ class Config:
 
 def _check(where: str, section: str, key: str, value: object) -> None:
     kind, allowed = _SCHEMA[section][key]
+    if isinstance(value, str):
+        _check_characters(where, f"{section}.{key}", value)
     ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
     if ok and section == "ui" and key == "idle_lock_minutes":
         ok = 0 <= value <= 240  # type: ignore[operator]
@@ -83,6 +85,17 @@ def _check(where: str, section: str, key: str, value: object) -> None:
     if not ok:
         raise ConfigError(_("{where}: nilai {section}.{key} salah (yang boleh: {allowed}).").format(
             where=where, section=section, key=key, allowed=allowed))
+
+
+def _check_characters(where: str, key: str, value: str) -> None:
+    """A text value becomes a path, a zone or a name: a control character (NUL, ESC, a newline, a
+    bidi override) in it is refused, naming the key."""
+    from tui_kecamatan.core.text import character_name, control_character
+
+    found = control_character(value)
+    if found is not None:
+        raise ConfigError(_("{where}: nilai {key} tidak boleh berisi karakter kendali ({char}).").format(
+            where=where, key=key, char=character_name(found)))
 
 
 def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | None = None) -> Config:

@@ -203,10 +203,20 @@ def authenticate(username: str, password: str, now: datetime | None = None, *, l
         raise Refused(_("Akun {name} dinonaktifkan; hubungi admin.").format(name=name))
     if staff.locked:
         raise Refused(_("Akun {name} dikunci setelah {n} kali gagal masuk; minta admin membukanya.").format(name=name, n=MAX_FAILURES))
-    wait = _delay_for(staff.failed_logins)
-    if wait and staff.last_failed_at and now < staff.last_failed_at + timedelta(seconds=wait):
-        left = max(1, math.ceil((staff.last_failed_at + timedelta(seconds=wait) - now).total_seconds()))
-        raise Refused(_("Terlalu banyak percobaan; tunggu {n} detik lagi.").format(n=left))
+    with database.atomic():
+        # The attempt is counted as a failure BEFORE the password is checked, under the write
+        # lock, so the delay is read from the database and holds across processes: stations
+        # trying at the same moment see each other's attempts as one station's would be. A
+        # right password takes the count back below.
+        current = Staff.get_by_id(staff.id)
+        if current.locked:
+            raise Refused(_("Akun {name} dikunci setelah {n} kali gagal masuk; minta admin membukanya.").format(name=name, n=MAX_FAILURES))
+        wait = _delay_for(current.failed_logins)
+        if wait and current.last_failed_at and now < current.last_failed_at + timedelta(seconds=wait):
+            left = max(1, math.ceil((current.last_failed_at + timedelta(seconds=wait) - now).total_seconds()))
+            raise Refused(_("Terlalu banyak percobaan; tunggu {n} detik lagi.").format(n=left))
+        failures = current.failed_logins + 1
+        Staff.update(failed_logins=failures, last_failed_at=now).where(Staff.id == staff.id).execute()
     ok = _verify(staff.password_hash, password)
     with database.atomic():
         # The check above took a while; another station may have locked or disabled the account
@@ -223,8 +233,6 @@ def authenticate(username: str, password: str, now: datetime | None = None, *, l
             else:
                 Staff.update(failed_logins=0, last_failed_at=None).where(Staff.id == staff.id).execute()
             return to_actor(current)
-        Staff.update(failed_logins=Staff.failed_logins + 1, last_failed_at=now).where(Staff.id == staff.id).execute()
-        failures = Staff.get_by_id(staff.id).failed_logins
         locked = failures >= MAX_FAILURES
         if locked:
             Staff.update(locked=True).where(Staff.id == staff.id).execute()

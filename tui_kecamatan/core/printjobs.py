@@ -39,7 +39,7 @@ from peewee import JOIN, fn
 from printing import devices, receipt
 from printing.errors import PrinterError
 from printing.settings import PrinterSettings
-from printing.text import format_date_short
+from printing.text import clean_text, format_date_short
 from tui_kecamatan.core import audit, clock
 from tui_kecamatan.core.accounts import Role, require
 from tui_kecamatan.core.request_labels import STATUS_LABELS, RequestStatus
@@ -200,8 +200,51 @@ def kind_label(kind: str) -> str:
     return _(label) if label else _("Cetakan {kind}").format(kind=kind)
 
 
+class BrokenPayload(Exception):
+    """Raised by a renderer when the stored payload cannot be read back into its document; the
+    message says what is wrong ("data cetakan tidak lengkap: ...")."""
+
+
+# What rendering a payload of the wrong shape raises (a field missing, a list for a text, a
+# number too large): the job's payload is broken, the program is not.
+_DATA_ERRORS = (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError, RecursionError)
+
+
+def _read_payload(job: PrintJob) -> tuple[dict | None, str]:
+    """The job's stored payload as a dict, or (None, why not) when it was edited or damaged."""
+    raw = job.payload
+    if raw is None or raw == "":
+        return {}, ""
+    if not isinstance(raw, (str, bytes)):
+        return None, _("bukan teks JSON")
+    try:
+        payload = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None, _("bukan JSON yang benar")
+    if not isinstance(payload, dict):
+        return None, _("bukan objek JSON")
+    return payload, ""
+
+
+def _broken_payload(job: PrintJob, why: str) -> str:
+    """'Isi pekerjaan cetak #7 rusak (bukan JSON yang benar); Nomor antrian tidak dapat dicetak darinya.'"""
+    why = why.strip().rstrip(".")
+    why = why[:1].lower() + why[1:]
+    return _("Isi pekerjaan cetak #{id} rusak ({why}); {what} tidak dapat dicetak darinya.").format(
+        id=job.id, why=why, what=kind_label(job.kind))
+
+
 def _builtin(kind: str) -> Renderer:
-    return lambda payload, settings: receipt.render_payload(kind, payload, settings)
+    document_class, render = receipt.RENDERERS[kind]
+
+    def render_job(payload: dict, settings: PrinterSettings) -> bytes:
+        try:
+            document = document_class.from_payload(payload)
+        except PrinterError as exc:  # a field missing or unreadable
+            raise BrokenPayload(str(exc)) from None
+        return render(document, settings)
+
+    return render_job
 
 
 register_renderer("ticket", _builtin("ticket"), label="Nomor antrian")
@@ -339,16 +382,22 @@ def _deliver(job: PrintJob, settings: PrinterSettings, fresh_status: bool) -> _A
     if deliver is None:
         return _Attempt(False, _("{printer}: pengiriman cetakan A4 belum tersedia di program ini.").format(
             printer=devices.describe(settings)), True)
-    try:
-        payload = json.loads(job.payload or "{}")
-    except ValueError:
-        return _Attempt(False, _("Data cetakan #{id} rusak dan tidak dapat dicetak.").format(id=job.id))
+    payload, why = _read_payload(job)
+    if payload is None:
+        return _Attempt(False, _broken_payload(job, why))
     try:
         rendered = renderer(payload, settings)
         if not isinstance(rendered, Rendered):
             rendered = Rendered(bytes(rendered))
+    except BrokenPayload as exc:
+        return _Attempt(False, _broken_payload(job, str(exc)))
     except (PrinterError, AppError) as exc:
         return _Attempt(False, str(exc))
+    except _DATA_ERRORS:
+        # a payload edited or damaged in the file, with fields of the wrong kind: this job fails,
+        # the others print
+        log.warning("print job %s: payload cannot be rendered", job.id, exc_info=True)
+        return _Attempt(False, _broken_payload(job, _("isinya tidak sesuai dengan jenis cetakannya")))
     except Exception as exc:  # a renderer bug must still leave the job failed, not pending
         log.exception("rendering print job %s failed", job.id)
         return _Attempt(False, _("{what} tidak dapat disusun: {error}.").format(what=kind_label(job.kind), error=exc))
@@ -678,14 +727,12 @@ def print_test(config, actor, printer: str = "receipt") -> PrintOutcome:
 
 
 def _payload_ref(job: PrintJob) -> str:
-    try:
-        payload = json.loads(job.payload or "{}")
-    except ValueError:
-        payload = {}
-    if not isinstance(payload, dict):
+    payload, _why = _read_payload(job)
+    if payload is None:
         return ""
     data = payload.get("data") if isinstance(payload.get("data"), dict) else payload
-    return str(data.get("code") or data.get("reg_no") or "")
+    ref = data.get("code") or data.get("reg_no") or ""
+    return clean_text(ref, 40) if isinstance(ref, str) else ""
 
 
 def _row(job: PrintJob, refs: _Refs, *, retry: bool = False, note: str = "", senders: dict | None = None,

@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from peewee import Model, Query, SqliteDatabase
+from peewee import ConnectionContext, Model, Query, SqliteDatabase
 
-from tui_kecamatan.db.errors import DATABASE_ERRORS, explain
+from tui_kecamatan.db import health
+from tui_kecamatan.db.errors import DATABASE_ERRORS, disk_full_sentence, is_disk_full
 from tui_kecamatan.db.models import APPLICATION_ID, database
 from tui_kecamatan.errors import DatabaseUnavailable
 from tui_kecamatan.i18n import _
@@ -22,9 +23,48 @@ T = TypeVar("T")
 BUSY_TIMEOUT_SECONDS = float(os.environ.get("TUI_KECAMATAN_BUSY_TIMEOUT", "5"))
 
 
+class _SentenceContext(ConnectionContext):
+    """peewee's connection context, except that a SQLite failure leaving it becomes one sentence
+    (DatabaseUnavailable, see health.explain_failure), so every command and every screen's
+    database work says what went wrong in the same words."""
+
+    __slots__ = ()
+
+    def __enter__(self):
+        try:
+            return super().__enter__()
+        except DATABASE_ERRORS as exc:
+            raise DatabaseUnavailable(health.explain_failure(exc, self.db.database)) from None
+
+    def __exit__(self, exc_type, exc_val, exc_tb):
+        super().__exit__(exc_type, exc_val, exc_tb)
+        if exc_val is not None and isinstance(exc_val, DATABASE_ERRORS):
+            raise DatabaseUnavailable(health.explain_failure(exc_val, self.db.database)) from None
+
+
+class OfficeDatabase(SqliteDatabase):
+    """SqliteDatabase with two guards: no transaction begins on a database marked damaged
+    (db/health.py), and a failed COMMIT keeps its own error.
+
+    When COMMIT fails on a full disk SQLite has already rolled the transaction back; peewee's
+    ROLLBACK after it would fail with "no transaction is active" and hide the real cause."""
+
+    def begin(self, *args, **kwargs):
+        health.refuse_if_damaged(self.database)
+        return super().begin(*args, **kwargs)
+
+    def rollback(self):
+        if not self.is_closed() and not self.connection().in_transaction:
+            return  # SQLite rolled back on its own (a failed COMMIT on a full disk)
+        return super().rollback()
+
+    def connection_context(self):
+        return _SentenceContext(self)
+
+
 def make_database(path: str | os.PathLike) -> SqliteDatabase:
     """A peewee database object with the office's settings (not yet connected)."""
-    return SqliteDatabase(
+    return OfficeDatabase(
         str(path),
         pragmas={
             "journal_mode": "wal",
@@ -38,8 +78,68 @@ def make_database(path: str | os.PathLike) -> SqliteDatabase:
     )
 
 
+class EmptyDatabaseFile(DatabaseUnavailable):
+    """The path holds a file without a single table (0 bytes, or only SQLite's header): perhaps
+    the wrong path, so it becomes the office database only when asked (`adopt_empty`)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(_("Berkas {path} kosong (belum berisi tabel); bila memang ini basis data kantor, "
+                           "jalankan: tui-kecamatan init --yes.").format(path=path))
+        self.path = path
+
+
+OWNER_ONLY = 0o600
+SIDE_SUFFIXES = ("-wal", "-shm")
+
+
+def _owner_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (KeyError, ImportError):
+        return str(uid)
+
+
+def _make_owner_only(path: Path) -> None:
+    """The database and its -wal and -shm readable by their owner only (0600), whatever modes
+    they had; a file this user cannot fix is refused with its name.
+
+    A database without the owner's write bit stays as it is (refused as read-only elsewhere):
+    that may be on purpose. Running as root, a side file of another user is given to the
+    database's owner, as SQLite itself does for the files it creates."""
+    me = os.geteuid()
+    owner = path.stat().st_uid
+    for name in (path, *(Path(f"{path}{suffix}") for suffix in SIDE_SUFFIXES)):
+        try:
+            info = name.lstat()
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            raise DatabaseUnavailable(_("{path} bukan berkas biasa; hapus atau pindahkan dulu.").format(path=name))
+        mode = stat.S_IMODE(info.st_mode)
+        if me != 0 and info.st_uid != me:
+            if name == path:
+                raise DatabaseUnavailable(_("Basis data {path} milik pengguna lain ({user}, mode {mode:04o}); jalankan "
+                                            "sebagai pemiliknya atau perbaiki izinnya.").format(
+                    path=name, user=_owner_name(info.st_uid), mode=mode))
+            raise DatabaseUnavailable(_("Berkas {path} milik pengguna lain ({user}, mode {mode:04o}); hapus atau "
+                                        "perbaiki izinnya.").format(path=name, user=_owner_name(info.st_uid), mode=mode))
+        if name == path and not mode & stat.S_IWUSR:
+            continue
+        try:
+            if me == 0 and name != path and info.st_uid != owner:
+                os.chown(name, owner, path.stat().st_gid)
+            if mode != OWNER_ONLY:
+                os.chmod(name, OWNER_ONLY)
+        except OSError as exc:
+            raise DatabaseUnavailable(_("Izin berkas {path} (mode {mode:04o}) tidak dapat diubah ke 0600: {error}.").format(
+                path=name, mode=mode, error=exc.strerror or exc)) from None
+
+
 def _prepare_file(path: Path, *, create_folder: bool) -> bool:
-    """Check the folder and file before SQLite touches them; return True for a new database."""
+    """Check the folder and file before SQLite touches them, make them owner-only; return True
+    when this call created the file (a new database)."""
     folder = path.parent
     if not folder.exists():
         if not create_folder:
@@ -50,18 +150,106 @@ def _prepare_file(path: Path, *, create_folder: bool) -> bool:
     if path.exists():
         if path.is_dir():
             raise DatabaseUnavailable(_("{path} adalah folder, bukan berkas basis data.").format(path=path))
+        _make_owner_only(path)
         mode = path.stat().st_mode
         if not os.access(path, os.W_OK) or not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
             raise DatabaseUnavailable(_("Basis data {path} hanya dapat dibaca; periksa izin berkas.").format(path=path))
-        return path.stat().st_size == 0
+        return False
     if not os.access(folder, os.W_OK):
         raise DatabaseUnavailable(_("Folder {folder} tidak dapat ditulis; periksa izinnya.").format(folder=folder))
     try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY)
     except FileExistsError:
         return False  # another station created it a moment ago; SQLite's locks take it from here
     os.close(fd)
     return True
+
+
+def _still_empty(path: Path) -> bool:
+    """Whether a file without tables stays so: one created in the last moments may be another
+    station's new database, whose first migration is about to commit."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            fresh = time.time() - path.stat().st_mtime < BUSY_TIMEOUT_SECONDS
+        except OSError:
+            return False
+        if not fresh or time.monotonic() >= deadline:
+            return True
+        time.sleep(0.1)
+        app_id, version, tables = _inspect(path)
+        if app_id or version or tables:
+            return False
+
+
+def _readonly_uri(path: Path, **params: str) -> str:
+    from urllib.parse import quote
+
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"file:{quote(str(path.absolute()))}?{query}"
+
+
+def open_database_readonly(path: str | os.PathLike) -> SqliteDatabase:
+    """Open the office database for an inspection (`check`) without writing to it or leaving
+    files behind, and bind the models to it.
+
+    While desks have it open (its -wal and -shm exist) it is read with `mode=ro`; otherwise its
+    owner opens it normally but query-only, so SQLite removes the -wal and -shm again when it
+    closes; anyone else reads it as immutable (nothing else has it open).
+    """
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise DatabaseUnavailable(_("Basis data {path} tidak ada; jalankan dulu: tui-kecamatan init.").format(path=path))
+    if path.is_dir():
+        raise DatabaseUnavailable(_("{path} adalah folder, bukan berkas basis data.").format(path=path))
+    in_use = all(Path(f"{path}{suffix}").exists() for suffix in SIDE_SUFFIXES)
+    owner = os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    if owner:
+        _make_owner_only(path)
+    if in_use:
+        name, uri = _readonly_uri(path, mode="ro"), True
+    elif owner:
+        name, uri = str(path), False
+    else:
+        name, uri = _readonly_uri(path, mode="ro", immutable="1"), True
+    try:
+        app_id, version, tables = _inspect_readonly(name, uri)
+    except DATABASE_ERRORS as exc:
+        raise DatabaseUnavailable(health.explain_failure(exc, path)) from None
+    if app_id != APPLICATION_ID:
+        if version or tables:
+            raise DatabaseUnavailable(_("Berkas {path} adalah basis data SQLite lain, bukan milik tui-kecamatan.").format(path=path))
+        raise EmptyDatabaseFile(path)
+    db = SqliteDatabase(name, uri=uri, pragmas={"query_only": 1, "foreign_keys": 1,
+                                                 "busy_timeout": int(BUSY_TIMEOUT_SECONDS * 1000)},
+                        timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
+    try:
+        db.connect(reuse_if_open=True)
+        database.initialize(db)
+        from tui_kecamatan.db import migrations
+
+        migrations.refuse_newer(db, path)
+    except DatabaseUnavailable:
+        _close_quietly(db)
+        raise
+    except DATABASE_ERRORS as exc:
+        _close_quietly(db)
+        raise DatabaseUnavailable(health.explain_failure(exc, path)) from None
+    return db
+
+
+def _inspect_readonly(name: str, uri: bool) -> tuple[int, int, int]:
+    connection = sqlite3.connect(name, uri=uri, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        connection.execute("PRAGMA query_only = 1")
+        connection.execute("BEGIN")
+        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+    return app_id, version, tables
 
 
 def _inspect(path: Path) -> tuple[int, int, int]:
@@ -114,24 +302,33 @@ def open_database(
     create: bool = True,
     create_folder: bool = False,
     migrate: bool = True,
+    adopt_empty: bool = False,
 ) -> SqliteDatabase:
     """Open (and by default create and migrate) the database at `path` and bind the models to it.
 
-    Raises DatabaseUnavailable with one sentence when the file cannot be used.
+    Raises DatabaseUnavailable with one sentence when the file cannot be used, and
+    EmptyDatabaseFile for an existing file without tables unless `adopt_empty`.
     """
     from tui_kecamatan.db import migrations
 
     path = Path(path).expanduser()
     if not create and not path.exists():
         raise DatabaseUnavailable(_("Basis data {path} tidak ada; jalankan dulu: tui-kecamatan init.").format(path=path))
-    _prepare_file(path, create_folder=create_folder)
+    try:
+        created = _prepare_file(path, create_folder=create_folder)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise DatabaseUnavailable(disk_full_sentence(path)) from None
+        raise
     try:
         app_id, version, tables = _inspect(path)
         if app_id != APPLICATION_ID and (version or tables):
             raise DatabaseUnavailable(_("Berkas {path} adalah basis data SQLite lain, bukan milik tui-kecamatan.").format(path=path))
+        if not (created or adopt_empty or app_id or version or tables) and _still_empty(path):
+            raise EmptyDatabaseFile(path)
         _switch_to_wal(path)
-    except sqlite3.Error as exc:
-        raise DatabaseUnavailable(explain(exc, path)) from None
+    except DATABASE_ERRORS as exc:
+        raise DatabaseUnavailable(health.explain_failure(exc, path)) from None
     db = make_database(path)
     try:
         db.connect(reuse_if_open=True)
@@ -145,7 +342,7 @@ def open_database(
         raise
     except DATABASE_ERRORS as exc:
         _close_quietly(db)
-        raise DatabaseUnavailable(explain(exc, path)) from None
+        raise DatabaseUnavailable(health.explain_failure(exc, path)) from None
     return db
 
 
@@ -168,7 +365,7 @@ def run_in_connection(db: SqliteDatabase, work: Callable[..., T], *args: Any, **
         with db.connection_context():
             result = work(*args, **kwargs)
     except DATABASE_ERRORS as exc:
-        raise DatabaseUnavailable(explain(exc, db.database)) from None
+        raise DatabaseUnavailable(health.explain_failure(exc, db.database)) from None
     sample = result[0] if isinstance(result, (list, tuple)) and result else result
     if isinstance(sample, (Query, Model)):
         raise TypeError("database work must return plain data (dataclasses, tuples), not peewee objects")

@@ -4,13 +4,13 @@ one transaction after a backup of the existing file; a database newer than the c
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
 from peewee import SqliteDatabase
 
-from tui_kecamatan.db import models
+from tui_kecamatan.db import audit_chain, models
 from tui_kecamatan.errors import DatabaseUnavailable
 from tui_kecamatan.i18n import _
 
@@ -24,6 +24,51 @@ AUDIT_TRIGGERS = (
        WHEN EXISTS (SELECT 1 FROM audit_event WHERE id = new.id)
        BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END""",
 )
+
+
+def _trigger_name(statement: str) -> str:
+    return statement.split("IF NOT EXISTS", 1)[1].split()[0]
+
+
+# What sqlite_master keeps of each trigger: the statement without "IF NOT EXISTS ".
+EXPECTED_AUDIT_TRIGGERS = {_trigger_name(s): s.replace("IF NOT EXISTS ", "", 1) for s in AUDIT_TRIGGERS}
+
+
+def audit_trigger_state(connection) -> tuple[list[str], list[str]]:
+    """The audit triggers that are missing, and those whose text is not ours (a trigger replaced
+    by one that lets changes through), read from sqlite_master."""
+    present = dict(connection.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ({})".format(
+            ", ".join("?" * len(EXPECTED_AUDIT_TRIGGERS))),
+        tuple(EXPECTED_AUDIT_TRIGGERS)).fetchall())
+    missing = [name for name in EXPECTED_AUDIT_TRIGGERS if name not in present]
+    changed = [name for name, sql in EXPECTED_AUDIT_TRIGGERS.items() if name in present and present[name] != sql]
+    return missing, changed
+
+
+def _install_audit_triggers(db: SqliteDatabase) -> list[str]:
+    """Create the audit triggers that are missing or not ours; return their names."""
+    missing, changed = audit_trigger_state(db.connection())
+    for name in changed:
+        db.execute_sql(f'DROP TRIGGER IF EXISTS "{name}"')
+    for statement in AUDIT_TRIGGERS:
+        if _trigger_name(statement) in missing + changed:
+            db.execute_sql(statement)
+    return missing + changed
+
+
+def ensure_audit_triggers(db: SqliteDatabase) -> list[str]:
+    """Put back audit triggers someone dropped or replaced (cheap when all are there: one look at
+    sqlite_master), with an audit row saying so; return the names put back."""
+    if audit_trigger_state(db.connection()) == ([], []):
+        return []
+    with db.atomic():
+        repaired = _install_audit_triggers(db)
+        if repaired:
+            audit_chain.append(db, at=datetime.now(timezone.utc).replace(tzinfo=None), staff_id=None, actor="sistem",
+                               action="pemicu_audit_dipasang_ulang", table_name="audit_event", record_id=None,
+                               detail="pemicu audit dipasang ulang: " + ", ".join(repaired))
+    return repaired
 
 
 def _v1_initial(db: SqliteDatabase) -> None:
@@ -104,11 +149,16 @@ def _v2_desk(db: SqliteDatabase) -> None:
 
 def _v3_presence_and_audit_chain(db: SqliteDatabase) -> None:
     """Who is running the app now (`presence`), a hash chain over the audit trail, and the
-    trigger refusing REPLACE on audit rows."""
+    trigger refusing REPLACE on audit rows.
+
+    The rows already there get their hashes now, in id order (the UPDATE trigger is dropped and
+    put back inside this migration's transaction): the history before the upgrade is sealed as
+    it stands at the upgrade."""
     _add_columns(db, "audit_event", {"hash": "VARCHAR(255)"})
     db.create_tables([models.Presence])
-    for statement in AUDIT_TRIGGERS:
-        db.execute_sql(statement)
+    db.execute_sql("DROP TRIGGER IF EXISTS audit_event_no_update")
+    audit_chain.seal(db)
+    _install_audit_triggers(db)
 
 
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
@@ -153,6 +203,7 @@ def migrate(db: SqliteDatabase, path: os.PathLike | str) -> int:
     refuse_newer(db, path)
     before = schema_version(db)
     if before == LATEST:
+        ensure_audit_triggers(db)
         return before
     if before > 0:
         backup_before_migration(db, Path(path), before)

@@ -319,7 +319,7 @@ class PrintJob(BaseModel):
 
 
 class AuditEvent(BaseModel):
-    """Append-only record of every change: triggers refuse UPDATE and DELETE."""
+    """Append-only record of every change: triggers refuse UPDATE, DELETE and REPLACE."""
 
     id = AutoField()
     at = DateTimeField(index=True)
@@ -329,8 +329,9 @@ class AuditEvent(BaseModel):
     table_name = CharField(default="")
     record_id = IntegerField(null=True)
     detail = TextField(default="")
-    # sha256 over the previous row's hash and this row's fields (core/audit.py): a row changed
-    # or removed behind the app's back breaks the chain, which `check` finds.
+    # sha256 over the previous row's hash and this row's fields (db/audit_chain.py, written by
+    # core/audit.record): a row changed, removed or inserted behind the app's back breaks the
+    # chain, which `check` finds.
     hash = CharField(null=True)
 
     class Meta:

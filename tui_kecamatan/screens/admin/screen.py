@@ -19,6 +19,7 @@ from tui_kecamatan.screens.admin.counters import CountersPane
 from tui_kecamatan.screens.admin.desa import DesaPane
 from tui_kecamatan.screens.admin.holidays import HolidaysPane
 from tui_kecamatan.screens.admin.office import OfficePane
+from tui_kecamatan.screens.admin.presence import PresencePane
 from tui_kecamatan.screens.admin.printjobs import PrintJobsPane
 from tui_kecamatan.screens.admin.services import ServicesPane
 from tui_kecamatan.screens.admin.staff import StaffPane
@@ -28,14 +29,15 @@ from tui_kecamatan.widgets.keybar import KeyBar
 
 SECTIONS = (
     ("layanan", "Layanan"),
-    ("desa", "Desa/Kelurahan"),
+    ("desa", "Desa/Kel."),
     ("libur", "Hari libur"),
-    # Short tab titles: all eight fit on one line at 80 columns.
+    # Short tab titles: all nine fit on one line at 80 columns.
     ("templat", "Templat"),
     ("loket", "Loket"),
     ("kantor", "Profil"),
     ("petugas", "Petugas"),
     ("cetak", "Cetak"),
+    ("sesi", "Sesi"),
 )
 PANES = {
     "layanan": ServicesPane,
@@ -46,6 +48,7 @@ PANES = {
     "kantor": OfficePane,
     "petugas": StaffPane,
     "cetak": PrintJobsPane,
+    "sesi": PresencePane,
 }
 
 
@@ -53,9 +56,9 @@ class AdminScreen(OfficeScreen):
     CSS_PATH = "admin.tcss"
     SCREEN_NAME = "admin"
     TITLE = _("Admin")
-    HELP = _("Pengaturan kantor untuk admin. Angka 1-8 (atau Tab ke baris judul lalu panah kiri/kanan) "
+    HELP = _("Pengaturan kantor untuk admin. Angka 1-9 (atau Tab ke baris judul lalu panah kiri/kanan) "
              "memilih bagian: Layanan, Desa/Kelurahan, Hari libur, Template pesan, Loket, Profil kantor, "
-             "Petugas, Cetak (cetakan gagal: p cetak ulang, x buang). Di Layanan, Enter pada sebuah layanan membuka daftar persyaratannya; Shift+Tab kembali "
+             "Petugas, Cetak (cetakan gagal: p cetak ulang, x buang), Sesi (siapa yang sedang memakai aplikasi). Di Layanan, Enter pada sebuah layanan membuka daftar persyaratannya; Shift+Tab kembali "
              "ke daftar layanan. Di Loket, Enter membuka loket itu untuk memilih layanan yang dipanggilnya. "
              "Setiap perubahan dicatat di jejak audit.")
     BINDINGS = [
@@ -67,6 +70,7 @@ class AdminScreen(OfficeScreen):
         Binding("6", "section('kantor')", _("Profil kantor"), show=False),
         Binding("7", "section('petugas')", _("Petugas"), show=False),
         Binding("8", "section('cetak')", _("Cetakan gagal"), show=False),
+        Binding("9", "section('sesi')", _("Yang sedang terhubung"), show=False),
     ]
 
     def __init__(self) -> None:

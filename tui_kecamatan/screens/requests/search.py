@@ -195,8 +195,9 @@ class SearchScreen(OfficeScreen):
         message.update("")
         message.display = False
         self.searching = True
+        self.page_offset = max(0, offset)
         self.query_one("#search-page", Static).update(_("mencari..."))
-        self._run_search(criteria, max(0, offset))
+        self._run_search(criteria, self.page_offset)
 
     @work(group="search", exclusive=True)
     async def _run_search(self, criteria: Criteria, offset: int) -> None:
@@ -335,11 +336,13 @@ class SearchScreen(OfficeScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "page":
+            # Counted from the page last asked for, so a key pressed while a search (or a refresh
+            # after another desk's change) is running still turns the page.
             page = self.result_page
-            if page is None or self.searching or self._in_select():
+            if page is None or self._in_select():
                 return False
             step = parameters[0] if parameters else 1
-            return page.has_more if step == 1 else page.offset > 0
+            return self.page_offset + PAGE_SIZE < page.total if step == 1 else self.page_offset > 0
         if action == "focus_results":
             return self.result_page is not None and bool(self.result_page.rows) and not isinstance(self.focused, DataTable)
         return super().check_action(action, parameters)
@@ -352,7 +355,7 @@ class SearchScreen(OfficeScreen):
     def action_page(self, step: int) -> None:
         if self.result_page is None:
             return
-        self.search(max(0, self.result_page.offset + step * PAGE_SIZE))
+        self.search(max(0, self.page_offset + step * PAGE_SIZE))
         self.query_one(ResultsTable).move_cursor(row=0, animate=False)
 
     def action_focus_results(self) -> None:

@@ -122,7 +122,10 @@ class HomeScreen(OfficeScreen):
             self.call_after_refresh(self._show, self.figures)
 
     def _show(self, figures: stats.HomeFigures) -> None:
-        self.query_one("#home-office", Static).update(self.profile.name or _("Kantor kecamatan"))
+        office_line = next(iter(self.query("#home-office").results(Static)), None)
+        if office_line is None:
+            return  # the screen is being taken down (the app closing) as the figures arrive
+        office_line.update(self.profile.name or _("Kantor kecamatan"))
         suspended = _("ditunda")
         rows = []
         names = short_service_names([line.name for line in figures.services], self._name_width(figures))
