@@ -266,6 +266,51 @@ def test_a_killed_backup_leaves_a_partial_file_that_the_next_run_removes(tmp_pat
     assert not stale.exists()
 
 
+def _tickets(db_path: Path) -> int:
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        return connection.execute("SELECT count(*) FROM ticket").fetchone()[0]
+    finally:
+        connection.close()
+
+
+def test_a_restore_killed_at_any_moment_leaves_one_whole_database(tmp_path):
+    """kill -9 while the backup is staged, while it is copied in, or as it finishes: the database
+    is the old one or the restored one, whole, and the next run clears what was left."""
+    db_path = tmp_path / "k.db"
+    _big_database(db_path, 40)
+    assert run_cli("--db", str(db_path), "ticket", "KK", "--no-print").returncode == 0
+    shelf = tmp_path / "rak"
+    shelf.mkdir()
+    backup = shelf / "cadangan.db"
+    assert run_cli("--db", str(db_path), "backup", str(backup)).returncode == 0  # one ticket
+    for _ in range(2):
+        assert run_cli("--db", str(db_path), "ticket", "KK", "--no-print").returncode == 0  # three now
+    killed = 0
+    for delay in (0.0, 0.05, 0.15, 0.3, 0.6, 1.0):
+        process = subprocess.Popen([sys.executable, "-m", "tui_kecamatan", "--db", str(db_path), "restore",
+                                    str(backup), "--yes", "--force"],
+                                   cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while process.poll() is None and not list(tmp_path.glob("k.db.pulih-*.sebagian")):
+            assert time.monotonic() < deadline, "the restore never started copying"
+            time.sleep(0.002)
+        time.sleep(delay)
+        if process.poll() is None:
+            process.kill()
+            killed += 1
+        process.wait()
+        checked = run_cli("--db", str(db_path), "check")
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert _tickets(db_path) in (1, 3), "the old database or the restored one, nothing between"
+        # Back to three tickets for the next round (the restored one has one).
+        while _tickets(db_path) < 3:
+            assert run_cli("--db", str(db_path), "ticket", "KK", "--no-print").returncode == 0
+    assert killed, "no restore was caught half-way"
+    assert run_cli("--db", str(db_path), "backup", str(shelf / "akhir.db")).returncode == 0
+    assert not list(tmp_path.glob("*.sebagian")) and not list(shelf.glob("*.sebagian"))
+
+
 # --- an empty file at the path -------------------------------------------------------------------
 
 
