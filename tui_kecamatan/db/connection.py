@@ -223,19 +223,9 @@ def open_database_readonly(path: str | os.PathLike) -> SqliteDatabase:
     db = SqliteDatabase(name, uri=uri, pragmas={"query_only": 1, "foreign_keys": 1,
                                                  "busy_timeout": int(BUSY_TIMEOUT_SECONDS * 1000)},
                         timeout=BUSY_TIMEOUT_SECONDS, check_same_thread=False)
-    try:
-        db.connect(reuse_if_open=True)
-        database.initialize(db)
-        from tui_kecamatan.db import migrations
+    from tui_kecamatan.db import migrations
 
-        migrations.refuse_newer(db, path)
-    except DatabaseUnavailable:
-        _close_quietly(db)
-        raise
-    except DATABASE_ERRORS as exc:
-        _close_quietly(db)
-        raise DatabaseUnavailable(health.explain_failure(exc, path)) from None
-    return db
+    return _bind(db, path, lambda: migrations.refuse_newer(db, path))
 
 
 def _inspect_readonly(name: str, uri: bool) -> tuple[int, int, int]:
@@ -330,13 +320,16 @@ def open_database(
     except DATABASE_ERRORS as exc:
         raise DatabaseUnavailable(health.explain_failure(exc, path)) from None
     db = make_database(path)
+    return _bind(db, path, lambda: migrations.migrate(db, path) if migrate else migrations.refuse_newer(db, path))
+
+
+def _bind(db: SqliteDatabase, path: Path, check: Callable[[], object]) -> SqliteDatabase:
+    """Connect `db`, point the models at it and run `check` (the schema's version, a migration);
+    on failure close it again and say why in one sentence."""
     try:
         db.connect(reuse_if_open=True)
         database.initialize(db)
-        if migrate:
-            migrations.migrate(db, path)
-        else:
-            migrations.refuse_newer(db, path)
+        check()
     except DatabaseUnavailable:
         _close_quietly(db)
         raise
