@@ -38,8 +38,14 @@ class DatabaseWork:
 
     async def db(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run `work(*args, **kwargs)` in a thread inside a connection context; return its plain
-        result or raise its AppError."""
-        return await asyncio.to_thread(run_in_connection, self.app.database, work, *args, **kwargs)
+        result or raise its AppError.
+
+        When the screen has gone (the app closing, or the screen dismissed) by the time the
+        answer comes, the worker ends there, cancelled: there is nothing left to show it on."""
+        result = await asyncio.to_thread(run_in_connection, self.app.database, work, *args, **kwargs)
+        if not self.is_attached:
+            raise asyncio.CancelledError()
+        return result
 
     def show_error(self, exc: AppError | str) -> None:
         """One sentence in an error notification, shown literally."""
