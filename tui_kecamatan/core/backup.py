@@ -142,7 +142,9 @@ def backup_to(db, target: Path) -> str:
         raise Refused(_("Berkas {path} sudah ada; pilih nama lain agar cadangan lama tidak tertimpa.").format(path=target))
     if not target.parent.is_dir():
         raise Refused(_("Folder {folder} tidak ada.").format(folder=target.parent))
-    remove_stale_partials(target.parent)
+    # What a killed backup left in the target folder, or a killed restore beside the database.
+    for folder in {target.parent.resolve(), Path(db.database).expanduser().resolve().parent}:
+        remove_stale_partials(folder)
     try:
         with _partial(target.with_name(target.name + PARTIAL_SUFFIX)) as partial:
             summary = _copy_verified(db.connection(), partial, target)

@@ -229,27 +229,19 @@ def open_database_readonly(path: str | os.PathLike) -> SqliteDatabase:
 
 
 def _inspect_readonly(name: str, uri: bool) -> tuple[int, int, int]:
-    connection = sqlite3.connect(name, uri=uri, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
-    try:
-        connection.execute("PRAGMA query_only = 1")
-        connection.execute("BEGIN")
-        app_id = connection.execute("PRAGMA application_id").fetchone()[0]
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        connection.execute("COMMIT")
-    finally:
-        connection.close()
-    return app_id, version, tables
+    return _inspect(name, uri=uri, query_only=True)
 
 
-def _inspect(path: Path) -> tuple[int, int, int]:
+def _inspect(path: Path | str, *, uri: bool = False, query_only: bool = False) -> tuple[int, int, int]:
     """The application id, schema version and object count, read with a plain connection.
 
     The office's pragmas are applied only after this: `journal_mode=wal` is stored in the file,
     so connecting with them would change another program's database before refusing it.
     """
-    connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    connection = sqlite3.connect(str(path), uri=uri, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     try:
+        if query_only:
+            connection.execute("PRAGMA query_only = 1")
         # One read transaction: another process's first migration commits the tables and the
         # application id together, and separate reads could see one without the other.
         connection.execute("BEGIN")
