@@ -505,6 +505,55 @@ def _print_request(detail) -> None:
         print(f"  [{mark}] {item.text}" + (f" ({_('wajib')})" if item.mandatory else ""))
 
 
+def cmd_report(args) -> int:
+    import csv
+    import re
+    from datetime import date
+
+    from tui_kecamatan.core import clock, reports
+
+    def day(value, option):
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise UsageError(_("Tanggal {option} tidak valid ({value}); tulis TTTT-BB-HH, mis. 2026-11-30.").format(
+                option=option, value=_echo(value, 40))) from None
+
+    config = _config(args)
+    if args.csv is not None and os.path.lexists(args.csv):
+        raise Refused(_("Berkas {path} sudah ada dan tidak ditimpa; pilih nama lain.").format(path=_echo_path(args.csv)))
+    db = _open(config)
+    with db.connection_context():
+        if args.report_command == "daily":
+            report = reports.daily(_cli_actor(), day(args.date, "--date") if args.date else None)
+        elif args.report_command == "monthly":
+            match = re.fullmatch(r"(\d{4})-(\d{2})", args.month or clock.today().strftime("%Y-%m"))
+            if match is None or not 1 <= int(match.group(2)) <= 12:
+                raise UsageError(_("Bulan --month tidak valid ({value}); tulis TTTT-BB, mis. 2026-11.").format(
+                    value=_echo(args.month, 40)))
+            report = reports.monthly(_cli_actor(), int(match.group(1)), int(match.group(2)))
+        else:
+            if not args.date_from or not args.date_to:
+                raise UsageError(_("Rekap rentang memerlukan --from dan --to."))
+            report = reports.range_report(_cli_actor(), day(args.date_from, "--from"), day(args.date_to, "--to"))
+    if args.csv is not None:
+        try:
+            with open(args.csv, "x", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=reports.CSV_COLUMNS)
+                writer.writeheader()
+                writer.writerows(reports.csv_rows(report))
+        except FileExistsError:
+            raise Refused(_("Berkas {path} sudah ada dan tidak ditimpa; pilih nama lain.").format(
+                path=_echo_path(args.csv))) from None
+    if args.json:
+        _print_json(report.as_json())
+    elif args.csv is not None:
+        print(_("Rekap disimpan ke {path}.").format(path=_echo_path(args.csv)))
+    else:
+        print("\n".join(reports.text_lines(report)))
+    return EXIT_OK
+
+
 def cmd_print(args) -> int:
     from tui_kecamatan.core import documents, printjobs  # noqa: F401 - documents registers the A4 kinds
 
@@ -679,6 +728,21 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--limit", type=int, default=50, help=_("paling banyak sekian baris (bawaan 50)"))
     q.add_argument("--json", action="store_true", help=_("keluaran JSON"))
     p.set_defaults(func=cmd_print)
+
+    p = sub.add_parser("report", parents=[common], help=_("rekap antrian dan permohonan: daily | monthly | range"))
+    kinds = p.add_subparsers(dest="report_command", parser_class=_Parser, metavar="daily|monthly|range", required=True)
+    for name, text in (("daily", _("rekap harian")), ("monthly", _("rekap bulanan")), ("range", _("rekap rentang tanggal"))):
+        q = kinds.add_parser(name, parents=[common], help=text)
+        if name == "daily":
+            q.add_argument("--date", metavar="TTTT-BB-HH", help=_("tanggal (bawaan: hari ini)"))
+        elif name == "monthly":
+            q.add_argument("--month", metavar="TTTT-BB", help=_("bulan (bawaan: bulan ini)"))
+        else:
+            q.add_argument("--from", dest="date_from", metavar="TTTT-BB-HH", help=_("tanggal awal"))
+            q.add_argument("--to", dest="date_to", metavar="TTTT-BB-HH", help=_("tanggal akhir"))
+        q.add_argument("--json", action="store_true", help=_("keluaran JSON"))
+        q.add_argument("--csv", metavar="BERKAS", help=_("simpan semua tabel ke satu berkas CSV"))
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("display", parents=[common], help=_("layar ruang tunggu"))
     p.set_defaults(func=_cmd_mode("display"))

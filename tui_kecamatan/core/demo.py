@@ -124,7 +124,7 @@ def _queue_day(rng, day, operator, supervisor, count, *, last: bool, now: dateti
         fake.set(at(minute))
         issued.append(tickets.issue_ticket(None, rng.choice(codes)))
     if rng.random() < 0.5:
-        fake.set(at(minutes[len(minutes) // 2]))
+        fake.set(at(minutes[0]))  # early, so it is never called before it was taken
         urgent = tickets.issue_ticket(supervisor, "REKAM", urgent=True)
         issued.append(urgent)
     # Three counters work through the queue; today the last dozen tickets still wait.
@@ -133,6 +133,8 @@ def _queue_day(rng, day, operator, supervisor, count, *, last: bool, now: dateti
     cursor = minutes[0] + 3
     for index in range(to_serve):
         counter = 1 + index % 3
+        # Never call a number before it was taken: the index-th call waits for the index-th ticket.
+        cursor = max(cursor, minutes[min(index, len(minutes) - 1)] + 1)
         fake.set(at(cursor))
         ticket = tickets.call_next(operator, counter)
         if ticket is None:
