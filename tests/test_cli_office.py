@@ -46,14 +46,15 @@ def show(db_path) -> dict:
 def test_set_every_field_then_show_json(db_path):
     result = cli(db_path, *SET, "--province", "Banten", "--address", "Jl. Raya Pasar Kemis No. 1",
                  "--phone", "(021) 5921234", "--email", "kec.pasarkemis@tangerangkab.go.id",
-                 "--hours", "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00 WIB")
+                 "--hours", "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00 WIB",
+                 "--head-name", "Drs. H. Ahmad Fauzi, M.Si", "--head-nip", "19700101 200003 1 001")
     assert result.returncode == 0, result.stderr
     assert "Profil kantor disimpan: Kantor Kecamatan Pasar Kemis." in result.stdout
     assert show(db_path) == {
         "name": "Kantor Kecamatan Pasar Kemis", "kecamatan": "Pasar Kemis", "kabupaten": "Kabupaten Tangerang",
         "province": "Banten", "address": "Jl. Raya Pasar Kemis No. 1", "phone": "(021) 5921234",
         "email": "kec.pasarkemis@tangerangkab.go.id", "hours": "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00 WIB",
-        "configured": True,
+        "head_name": "Drs. H. Ahmad Fauzi, M.Si", "head_nip": "197001012000031001", "configured": True,
     }
     text = cli(db_path, "office", "show")
     assert text.returncode == 0
@@ -84,6 +85,8 @@ def test_the_change_is_audited_as_the_command_line(db_path):
     (("--name", ""), "Nama kantor wajib diisi."),
     (("--hours", " "), "Jam layanan wajib diisi."),
     (("--province", "P" * 200), "Provinsi terlalu panjang"),
+    (("--head-nip", "1970-01-01"), "NIP harus 18 angka"),
+    (("--head-nip", "19700101200003100"), "NIP harus 18 angka"),
 ])
 def test_bad_input_is_one_sentence_exit_1_and_nothing_changes(db_path, args, sentence):
     assert cli(db_path, *SET).returncode == 0

@@ -352,3 +352,28 @@ def test_processes_opening_a_new_file_at_once_all_succeed_and_seed_once(tmp_path
             assert migrations.schema_version(db) == migrations.LATEST
         finally:
             db.close()
+
+
+def test_upgrading_a_schema_3_database_adds_the_head_of_office_and_the_report_indexes(tmp_path, monkeypatch):
+    path = tmp_path / "lama.db"
+    with monkeypatch.context() as m:
+        m.setattr(migrations, "MIGRATIONS", {v: f for v, f in migrations.MIGRATIONS.items() if v <= 3})
+        m.setattr(migrations, "LATEST", 3)
+        old = open_database(path)
+        # Schema 3 had neither the head of office nor the report indexes.
+        for name, _table, _columns in migrations._V4_INDEXES:
+            old.execute_sql(f'DROP INDEX "{name}"')
+        old.execute_sql("ALTER TABLE office_profile DROP COLUMN head_name")
+        old.execute_sql("ALTER TABLE office_profile DROP COLUMN head_nip")
+        old.execute_sql("UPDATE office_profile SET name = 'Kantor Kecamatan Pasar Kemis'")
+        old.close()
+    db = open_database(path)
+    try:
+        assert migrations.schema_version(db) == migrations.LATEST
+        indexes = {row[0] for row in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {name for name, _table, _columns in migrations._V4_INDEXES} <= indexes
+        assert db.execute_sql("SELECT name, head_name, head_nip FROM office_profile").fetchall() == [
+            ("Kantor Kecamatan Pasar Kemis", "", "")]
+    finally:
+        db.close()
+    assert list(tmp_path.glob("lama.db.sebelum-v3-*.bak"))

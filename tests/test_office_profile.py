@@ -124,7 +124,7 @@ def test_profile_json_field_names(db, admin):
                                                    opening_hours=HOURS))
     assert office.get_profile().as_json() == {
         "name": OFFICE.name, "kecamatan": "Pasar Kemis", "kabupaten": "Tangerang", "province": "", "address": "",
-        "phone": "", "email": "", "hours": HOURS, "configured": True,
+        "phone": "", "email": "", "hours": HOURS, "head_name": "", "head_nip": "", "configured": True,
     }
 
 

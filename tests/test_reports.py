@@ -12,6 +12,7 @@ import pytest
 
 from conftest import run_cli
 from tui_kecamatan.core import accounts, clock, counters, messages, pickup, reports, requests, tickets
+from tui_kecamatan.core import office as office_module
 from tui_kecamatan.errors import PermissionDenied
 
 NIK = "3603015501900002"
@@ -47,6 +48,9 @@ def make_ready(operator, info):
 def office(db, admin, operator, supervisor):
     """The known day: tickets across two services and two counters, requests through their
     lifecycle, pickups of each kind, and the urgent cases; then a second day a week later."""
+    office_module.save_profile(admin, office_module.ProfileInput(
+        name="Kantor Kecamatan Pasar Kemis", kecamatan="Pasar Kemis", kabupaten="Kabupaten Tangerang",
+        province="Banten", head_name="Drs. H. Ahmad Fauzi, M.Si", head_nip="19700101 200003 1 001"))
     dewi = accounts.create_staff(admin, "dewi", "rahasia-dewi", accounts.Role.OPERATOR, "Dewi")
     counters.add_counter(admin, 2, "Loket 2")
     wahyu = operator
@@ -116,22 +120,28 @@ def office(db, admin, operator, supervisor):
 
 
 def minutes(count, average, median, p90):
-    return {"count": count, "average": average, "median": median, "p90": p90}
+    """Durations given in minutes (exact fractions where needed), as the report's whole seconds."""
+    return (count, *(None if m is None else round(m * 60) for m in (average, median, p90)))
 
 
 NONE = minutes(0, None, None, None)
 
 
 def queue_line(service, issued, served=0, no_show=0, cancelled=0, transferred=0, waiting=NONE, serving=NONE):
-    return {"issued": issued, "served": served, "no_show": no_show, "cancelled": cancelled,
-            "transferred": transferred, "waiting_minutes": waiting, "service_minutes": serving, "service": service}
+    line = {"issued": issued, "served": served, "no_show": no_show, "cancelled": cancelled,
+            "transferred": transferred, "service": service}
+    for prefix, (count, average, median, p90) in (("wait", waiting), ("service", serving)):
+        line.update({f"{prefix}_count": count, f"{prefix}_avg_s": average, f"{prefix}_median_s": median,
+                     f"{prefix}_p90_s": p90})
+    return line
 
 
 def request_line(service, walk_in=0, whatsapp=0, completed=0, within=0, percent=None, self_=0, family=0, proxy=0,
-                 delivered=0, rejected=0, cancelled=0):
-    return {"service": service, "received": walk_in + whatsapp, "received_walk_in": walk_in,
-            "received_whatsapp": whatsapp, "completed": completed, "completed_within_target": within,
-            "completed_within_target_percent": percent, "collected_self": self_, "collected_family": family,
+                 delivered=0, rejected=0, cancelled=0, overdue=0):
+    return {"service": service, "received": walk_in + whatsapp, "walk_in": walk_in,
+            "whatsapp": whatsapp, "completed": completed, "on_time": within,
+            "on_time_percent": percent, "overdue": overdue, "collected": self_ + family + proxy,
+            "collected_self": self_, "collected_family": family,
             "collected_proxy": proxy, "delivered": delivered, "rejected": rejected, "cancelled": cancelled}
 
 
@@ -141,7 +151,8 @@ def by_service(lines):
 
 def test_the_known_day(office, supervisor):
     data = reports.daily(supervisor, DAY).as_json()
-    assert (data["period"], data["from"], data["to"]) == ("daily", "2026-12-01", "2026-12-01")
+    assert (data["kind"], data["from"], data["to"]) == ("daily", "2026-12-01", "2026-12-01")
+    assert (data["office"]["name"], data["office"]["head_nip"]) == ("Kantor Kecamatan Pasar Kemis", "197001012000031001")
     queue = data["queue"]
     lines = by_service(queue["services"])
     # KTP: A-001 (waited 30, served 10), A-002 (25, 20); A-003 went to KK.
@@ -149,7 +160,7 @@ def test_the_known_day(office, supervisor):
                                       serving=minutes(2, 15.0, 15.0, 20.0))
     # KK: B-001 no-show (waited 25), B-002 (10, 5), B-003 cancelled, A-003 transferred in (30, 19).
     assert lines["KK"] == queue_line("KK", 4, served=2, no_show=1, cancelled=1, transferred=1,
-                                     waiting=minutes(3, 21.7, 25.0, 30.0), serving=minutes(2, 12.0, 12.0, 19.0))
+                                     waiting=minutes(3, 65 / 3, 25.0, 30.0), serving=minutes(2, 12.0, 12.0, 19.0))
     assert lines["REKAM"] == queue_line("REKAM", 1)
     assert lines["PINDAH_KELUAR"] == queue_line("PINDAH_KELUAR", 0)
     # waits 30 25 25 10 30 -> 24.0, median 25, p90 the 5th of 5; services 10 20 5 19 -> 13.5, 14.5, 20.
@@ -169,15 +180,16 @@ def test_the_known_day(office, supervisor):
     assert lines["KTP"] == request_line("KTP", walk_in=2, whatsapp=2, completed=3, within=3, percent=100.0,
                                         family=1, proxy=1, delivered=1, rejected=1)
     # r8 is ready only on the second day.
-    assert lines["KK"] == request_line("KK", walk_in=4, completed=1, within=1, percent=100.0, self_=1, cancelled=1)
+    assert lines["KK"] == request_line("KK", walk_in=4, completed=1, within=1, percent=100.0, self_=1, cancelled=1,
+                                       overdue=1)
     assert lines["REKAM"] == request_line("REKAM", walk_in=1)
     assert by_service([reqs["total"]])["TOTAL"] == request_line(
         "TOTAL", walk_in=7, whatsapp=2, completed=4, within=4, percent=100.0, self_=1, family=1, proxy=1,
-        delivered=1, rejected=1, cancelled=1)
+        delivered=1, rejected=1, cancelled=1, overdue=1)
     assert (reqs["contacts_missing"], reqs["contacts_ready"]) == (1, 1)
     # Read on Tuesday 8 December: r4, due Friday 4 December (3 working days), is 4 days over.
-    assert reqs["overdue_as_of"] == "2026-12-08"
-    assert reqs["overdue_now"] == [{"reg_no": office["r4"].reg_no, "service": "KK", "due_date": "2026-12-04",
+    assert data["overdue_as_of"] == "2026-12-08"
+    assert data["overdue"] == [{"reg_no": office["r4"].reg_no, "service": "KK", "due_date": "2026-12-04",
                                     "days_over": 4}]
 
     assert data["urgent"]["tickets"] == [{"ref": "E-001", "day": "2026-12-01", "service": "REKAM",
@@ -191,27 +203,27 @@ def test_the_known_day(office, supervisor):
 
 def test_a_month_over_two_days(office, admin):
     data = reports.monthly(admin, 2026, 12).as_json()
-    assert (data["period"], data["from"], data["to"]) == ("monthly", "2026-12-01", "2026-12-31")
+    assert (data["kind"], data["from"], data["to"]) == ("monthly", "2026-12-01", "2026-12-31")
     queue = data["queue"]
     assert by_service(queue["services"])["KTP"] == queue_line(
-        "KTP", 3, served=3, waiting=minutes(3, 21.7, 25.0, 30.0), serving=minutes(3, 12.7, 10.0, 20.0))
+        "KTP", 3, served=3, waiting=minutes(3, 65 / 3, 25.0, 30.0), serving=minutes(3, 38 / 3, 10.0, 20.0))
     assert (queue["total"]["issued"], queue["total"]["served"]) == (8, 5)
     assert queue["chart_unit"] == "day" and len(queue["chart"]) == 31
     assert {bar["label"]: bar["count"] for bar in queue["chart"] if bar["count"]} == {"2026-12-01": 7, "2026-12-07": 1}
     assert queue["counters"][0] == {"key": "1", "name": "Loket 1", "served": 3}
     # r8 became ready on 7 December, after its due date of 4 December: 4 of 5 within target.
     total = data["requests"]["total"]
-    assert (total["received"], total["completed"], total["completed_within_target"]) == (9, 5, 4)
-    assert total["completed_within_target_percent"] == 80.0
+    assert (total["received"], total["completed"], total["on_time"]) == (9, 5, 4)
+    assert total["on_time_percent"] == 80.0
     assert by_service(data["requests"]["services"])["KK"]["completed"] == 2
 
     second = reports.range_report(admin, SECOND_DAY, SECOND_DAY).as_json()
-    assert second["period"] == "range" and second["queue"]["total"]["issued"] == 1
+    assert second["kind"] == "range" and second["queue"]["total"]["issued"] == 1
     assert second["requests"]["total"]["received"] == 0 and second["requests"]["total"]["completed"] == 1
     assert second["urgent"] == {"tickets": [], "requests": []}
     # The list of overdue requests is today's, but only of requests received by the period's end.
-    assert [row["reg_no"] for row in second["requests"]["overdue_now"]] == [office["r4"].reg_no]
-    assert reports.range_report(admin, date(2026, 11, 1), date(2026, 11, 30)).as_json()["requests"]["overdue_now"] == []
+    assert [row["reg_no"] for row in second["overdue"]] == [office["r4"].reg_no]
+    assert reports.range_report(admin, date(2026, 11, 1), date(2026, 11, 30)).as_json()["overdue"] == []
 
 
 def test_text_a_spreadsheet_would_run_as_a_formula_is_written_as_text(db, operator, supervisor):
@@ -258,15 +270,29 @@ def test_command_line_json_and_csv(office, db_path, tmp_path, admin):
     assert {"periode", "antrian_layanan", "antrian_grafik", "antrian_loket", "antrian_petugas", "permohonan_layanan",
             "kontak", "mendesak_tiket", "mendesak_permohonan"} <= sections
     total = next(row for row in rows if row["bagian"] == "antrian_layanan" and row["service"] == "TOTAL")
-    assert (total["issued"], total["served"], total["waiting_average"], total["service_p90"]) == ("7", "4", "24.0", "20.0")
+    assert (total["issued"], total["served"], total["wait_avg_s"], total["service_p90_s"]) == ("7", "4", "1440", "1200")
     kk = next(row for row in rows if row["bagian"] == "permohonan_layanan" and row["service"] == "KK")
-    assert (kk["received"], kk["completed_within_target_percent"], kk["cancelled"]) == ("4", "100.0", "1")
+    assert (kk["received"], kk["on_time_percent"], kk["cancelled"]) == ("4", "100.0", "1")
     urgent = next(row for row in rows if row["bagian"] == "mendesak_tiket")
     assert (urgent["ref"], urgent["urgent_reason"], urgent["approved_by"]) == ("E-001", "Berobat ke luar kota", "sari")
 
     again = run_cli("--db", str(db_path), "report", "daily", "--date", "2026-12-01", "--csv", str(target))
     assert again.returncode == 1 and len(again.stderr.strip().splitlines()) == 1 and "sudah ada" in again.stderr
     assert target.read_bytes() == raw
+
+    # One file per table: each with its own header, the same figures.
+    split = tmp_path / "bulan.csv"
+    result = run_cli("--db", str(db_path), "report", "daily", "--date", "2026-12-01", "--csv", str(split), "--per-table")
+    assert result.returncode == 0, result.stderr
+    with open(tmp_path / "bulan-permohonan_layanan.csv", encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert list(table[0]) == ["service", "name", "received", "walk_in", "whatsapp", "completed", "on_time",
+                              "on_time_percent", "overdue", "collected", "collected_self", "collected_family",
+                              "collected_proxy", "delivered", "rejected", "cancelled"]
+    assert next(row for row in table if row["service"] == "KK")["received"] == "4"
+    with open(tmp_path / "bulan-mendesak_tiket.csv", encoding="utf-8-sig", newline="") as handle:
+        assert [row["ref"] for row in csv.DictReader(handle)] == ["E-001"]
+    assert len(list(tmp_path.glob("bulan-*.csv"))) == 10
 
 
 @pytest.mark.parametrize("args", [

@@ -250,7 +250,8 @@ def cmd_user(args) -> int:
 
 # The `office set` options and the profile fields they fill.
 OFFICE_OPTIONS = (("name", "name"), ("kecamatan", "kecamatan"), ("kabupaten", "kabupaten"), ("province", "province"),
-                  ("address", "address"), ("phone", "phone"), ("email", "email"), ("hours", "opening_hours"))
+                  ("address", "address"), ("phone", "phone"), ("email", "email"), ("hours", "opening_hours"),
+                  ("head_name", "head_name"), ("head_nip", "head_nip"))
 
 
 def cmd_office(args) -> int:
@@ -278,6 +279,7 @@ def cmd_office(args) -> int:
         (_("Nama kantor"), profile.name), (_("Kecamatan"), profile.kecamatan), (_("Kabupaten/Kota"), profile.kabupaten),
         (_("Provinsi"), profile.province), (_("Alamat"), profile.address), (_("Telepon"), profile.phone),
         (_("Email"), profile.email), (_("Jam layanan"), profile.opening_hours),
+        (_("Kepala kantor"), profile.head_name), (_("NIP"), profile.head_nip),
     ]
     for label, value in lines:
         print(f"{label:<15}: {value or '-'}")
@@ -506,7 +508,6 @@ def _print_request(detail) -> None:
 
 
 def cmd_report(args) -> int:
-    import csv
     import re
     from datetime import date
 
@@ -520,7 +521,7 @@ def cmd_report(args) -> int:
                 option=option, value=_echo(value, 40))) from None
 
     config = _config(args)
-    if args.csv is not None and os.path.lexists(args.csv):
+    if args.csv is not None and os.path.lexists(args.csv) and not args.per_table:
         raise Refused(_("Berkas {path} sudah ada dan tidak ditimpa; pilih nama lain.").format(path=_echo_path(args.csv)))
     db = _open(config)
     with db.connection_context():
@@ -538,17 +539,14 @@ def cmd_report(args) -> int:
             report = reports.range_report(_cli_actor(), day(args.date_from, "--from"), day(args.date_to, "--to"))
     if args.csv is not None:
         try:
-            with open(args.csv, "x", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=reports.CSV_COLUMNS)
-                writer.writeheader()
-                writer.writerows(reports.csv_rows(report))
+            written = reports.write_csv(report, args.csv, per_table=args.per_table)
         except FileExistsError:
             raise Refused(_("Berkas {path} sudah ada dan tidak ditimpa; pilih nama lain.").format(
                 path=_echo_path(args.csv))) from None
     if args.json:
         _print_json(report.as_json())
     elif args.csv is not None:
-        print(_("Rekap disimpan ke {path}.").format(path=_echo_path(args.csv)))
+        print(_("Rekap disimpan ke {path}.").format(path=", ".join(_echo_path(str(p)) for p in written)))
     else:
         print("\n".join(reports.text_lines(report)))
     return EXIT_OK
@@ -684,6 +682,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--phone", metavar="NOMOR", help=_("telepon kantor"))
     q.add_argument("--email", metavar="ALAMAT")
     q.add_argument("--hours", metavar="TEKS", help=_("jam layanan, mis. \"Senin-Jumat 08.00-15.00 WIB\""))
+    q.add_argument("--head-name", metavar="TEKS", help=_("nama kepala kantor (camat) yang menandatangani rekap"))
+    q.add_argument("--head-nip", metavar="NIP", help=_("NIP kepala kantor, 18 angka"))
     q.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_office)
 
@@ -741,7 +741,9 @@ def build_parser() -> argparse.ArgumentParser:
             q.add_argument("--from", dest="date_from", metavar="TTTT-BB-HH", help=_("tanggal awal"))
             q.add_argument("--to", dest="date_to", metavar="TTTT-BB-HH", help=_("tanggal akhir"))
         q.add_argument("--json", action="store_true", help=_("keluaran JSON"))
-        q.add_argument("--csv", metavar="BERKAS", help=_("simpan semua tabel ke satu berkas CSV"))
+        q.add_argument("--csv", metavar="BERKAS", help=_("simpan semua tabel ke satu berkas CSV (kolom bagian)"))
+        q.add_argument("--per-table", action="store_true",
+                       help=_("dengan --csv: satu berkas per tabel, BERKAS-<bagian>.csv"))
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("display", parents=[common], help=_("layar ruang tunggu"))

@@ -1,5 +1,6 @@
-"""The office profile (name, kecamatan, kabupaten/kota, province, address, phone, email and opening
-hours) as documents, messages and screens show it, its checks, and the first-run setup."""
+"""The office profile (name, kecamatan, kabupaten/kota, province, address, phone, email, opening
+hours, and the head of office who signs reports) as documents, messages and screens show it, its
+checks, and the first-run setup."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tui_kecamatan.i18n import _
 PHONE_MAX = 40
 EMAIL_MAX = 120
 HOURS_MAX = 120
+NIP_DIGITS = 18
 _PHONE_CHARS = re.compile(r"^[0-9+()\-. /]*$")
 # A working address as people write it: one @, a name before it, a domain with a dot after it.
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -43,6 +45,8 @@ class Profile:
     email: str
     opening_hours: str
     configured: bool
+    head_name: str = ""  # the head of office (camat) who signs reports
+    head_nip: str = ""
 
     def as_json(self) -> dict:
         """The profile under the field names of `tui-kecamatan office show --json` (stable)."""
@@ -55,6 +59,8 @@ class Profile:
             "phone": self.phone,
             "email": self.email,
             "hours": self.opening_hours,
+            "head_name": self.head_name,
+            "head_nip": self.head_nip,
             "configured": self.configured,
         }
 
@@ -85,6 +91,8 @@ def _to_profile(row: OfficeProfile | None) -> Profile:
         # set up, its hours are this station's default.
         opening_hours=clean_text(row.opening_hours, HOURS_MAX) if configured else default_opening_hours(),
         configured=configured,
+        head_name=clean_text(row.head_name, NAME_MAX),
+        head_nip=clean_text(row.head_nip, NIP_DIGITS),
     )
 
 
@@ -176,6 +184,21 @@ def check_hours(value: object) -> str:
     return check_required(value, _("Jam layanan"), HOURS_MAX)
 
 
+def check_head_name(value: object) -> str:
+    """The head of office's name with titles as it is signed ("Drs. H. Ahmad Fauzi, M.Si"); empty
+    is allowed (the report then leaves the line to be written by hand)."""
+    return _clean(value, _("Nama kepala kantor"), NAME_MAX)
+
+
+def check_head_nip(value: object) -> str:
+    """The NIP of a civil servant: 18 digits, written with or without spaces; empty is allowed."""
+    text = _clean(value, _("NIP"), NIP_DIGITS + 20)
+    digits = text.replace(" ", "")
+    if digits and (not digits.isdigit() or len(digits) != NIP_DIGITS):
+        raise InvalidInput(_("NIP harus {n} angka, mis. 197001012000031001.").format(n=NIP_DIGITS))
+    return digits
+
+
 CHECKS = {
     "name": check_office_name,
     "kecamatan": check_kecamatan,
@@ -185,6 +208,8 @@ CHECKS = {
     "phone": check_phone,
     "email": check_email,
     "opening_hours": check_hours,
+    "head_name": check_head_name,
+    "head_nip": check_head_nip,
 }
 """Each field of ProfileInput and its check, in the order of the forms."""
 
@@ -202,13 +227,16 @@ class ProfileInput:
     province: str | None = None
     email: str | None = None
     opening_hours: str | None = None
+    head_name: str | None = None
+    head_nip: str | None = None
 
 
 def profile_input(profile: Profile) -> ProfileInput:
     """The saved profile as form values."""
     return ProfileInput(name=profile.name, kecamatan=profile.kecamatan, kabupaten=profile.kabupaten,
                         address=profile.address, phone=profile.phone, province=profile.province,
-                        email=profile.email, opening_hours=profile.opening_hours)
+                        email=profile.email, opening_hours=profile.opening_hours,
+                        head_name=profile.head_name, head_nip=profile.head_nip)
 
 
 def complete(fields: ProfileInput, current: Profile) -> ProfileInput:
@@ -256,6 +284,8 @@ def save_profile(actor: Actor, fields: ProfileInput) -> Profile:
             phone=fields.phone,
             email=fields.email,
             opening_hours=fields.opening_hours,
+            head_name=fields.head_name,
+            head_nip=fields.head_nip,
             configured=True,
         ).where(OfficeProfile.id == row.id).execute()
         audit.record(actor, "profil_kantor_disimpan", "office_profile", row.id, fields.name)

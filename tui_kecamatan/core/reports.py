@@ -8,9 +8,9 @@ Queue, over the tickets issued in the period (`Ticket.day`), per the service eac
 now (a transferred ticket counts under the service it was sent to):
 - issued: every ticket; served: status done; no_show, cancelled: that status now;
 - transferred: tickets moved at least once (an audit row `tiket_dipindahkan`);
-- waiting minutes: issued_at to first_called_at, over tickets that were called;
-- service minutes: started_at to finished_at, over served tickets;
-  each as count, average, median and 90th percentile (nearest rank), rounded to 0.1 minute;
+- waiting time (wait_*): issued_at to first_called_at, over tickets that were called;
+- service time (service_*): started_at to finished_at, over served tickets;
+  each as count, average, median and 90th percentile (nearest rank), in whole seconds;
 - busiest hour: the local hour with most tickets issued (the earliest on a tie) and its count;
 - chart: tickets issued per local hour (daily; office hours 07-16 always shown) or per day;
 - counters and operators: served tickets per counter and per staff member who called them.
@@ -20,12 +20,13 @@ Requests, per service:
 - completed: the document became ready in the period (`ready_at` in the period; a request
   reopened after ready loses its ready time and counts again when it is ready again). A
   document collected later stays completed in the period it became ready;
-- completed_within_target: completed with the local day of `ready_at` on or before `due_date`;
-  the percentage is of completed (null when nothing was completed);
+- on_time: completed with the local day of `ready_at` on or before `due_date`; on_time_percent
+  is of completed (null when nothing was completed);
 - collected self/family/proxy and delivered (electronically): pickups recorded in the period;
 - rejected, cancelled: requests in that state now, closed in the period;
+- overdue: the service's count of the overdue list below;
 - contacts: messages recorded in the period, by kind (missing documents, ready);
-- overdue_now: requests received by the end of the period, still open today and past their due
+- overdue (the report's list): requests received by the end of the period, still open today and past their due
   date today (for a past period "now" is still today: it is the list to act on), with the
   calendar days since the due date.
 
@@ -36,7 +37,8 @@ the approving supervisor as recorded.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+import os
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta
 
 from peewee import JOIN, Case, fn
@@ -47,7 +49,7 @@ from tui_kecamatan.core.request_labels import BEFORE_READY
 from tui_kecamatan.core.stats import FIRST_HOUR, LAST_HOUR
 from tui_kecamatan.core.tickets import ACTION_TRANSFER
 from tui_kecamatan.db.models import AuditEvent, Contact, Counter, Pickup, Request, Service, Staff, Ticket
-from tui_kecamatan.errors import InvalidInput
+from tui_kecamatan.errors import InvalidInput, Refused
 from tui_kecamatan.i18n import _
 
 MAX_RANGE_DAYS = 366
@@ -55,11 +57,11 @@ TOTAL = "TOTAL"
 
 
 @dataclass(frozen=True)
-class Minutes:
+class Durations:
     count: int
-    average: float | None
-    median: float | None
-    p90: float | None
+    avg_s: int | None
+    median_s: int | None
+    p90_s: int | None
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,14 @@ class QueueLine:
     no_show: int
     cancelled: int
     transferred: int
-    waiting_minutes: Minutes
-    service_minutes: Minutes
+    wait_count: int
+    wait_avg_s: int | None
+    wait_median_s: int | None
+    wait_p90_s: int | None
+    service_count: int
+    service_avg_s: int | None
+    service_median_s: int | None
+    service_p90_s: int | None
 
 
 @dataclass(frozen=True)
@@ -105,11 +113,13 @@ class RequestLine:
     service: str
     name: str
     received: int
-    received_walk_in: int
-    received_whatsapp: int
+    walk_in: int
+    whatsapp: int
     completed: int
-    completed_within_target: int
-    completed_within_target_percent: float | None
+    on_time: int
+    on_time_percent: float | None
+    overdue: int
+    collected: int  # self + family + proxy
     collected_self: int
     collected_family: int
     collected_proxy: int
@@ -132,8 +142,6 @@ class RequestFigures:
     total: RequestLine
     contacts_missing: int
     contacts_ready: int
-    overdue_as_of: date
-    overdue_now: tuple[Overdue, ...]
 
 
 @dataclass(frozen=True)
@@ -153,21 +161,27 @@ class UrgentFigures:
 
 @dataclass(frozen=True)
 class Report:
-    period: str  # daily | monthly | range
+    kind: str  # daily | monthly | range
     date_from: date
     date_to: date
+    office: dict  # office.Profile.as_json() when the report was made
     queue: QueueFigures
     requests: RequestFigures
+    overdue_as_of: date
+    overdue: tuple[Overdue, ...]
     urgent: UrgentFigures
 
     def as_json(self) -> dict:
         """Every figure under stable snake_case names (docs/architecture.md, "Report JSON")."""
         return {
-            "period": self.period,
+            "kind": self.kind,
             "from": self.date_from.isoformat(),
             "to": self.date_to.isoformat(),
+            "office": dict(self.office),
             "queue": _plain(asdict(self.queue)),
             "requests": _plain(asdict(self.requests)),
+            "overdue_as_of": self.overdue_as_of.isoformat(),
+            "overdue": _plain([asdict(o) for o in self.overdue]),
             "urgent": _plain(asdict(self.urgent)),
         }
 
@@ -212,17 +226,24 @@ def range_report(actor: Actor, date_from: date, date_to: date) -> Report:
     return _build("range", date_from, date_to)
 
 
-def _build(period: str, first: date, last: date) -> Report:
+def _build(kind: str, first: date, last: date) -> Report:
+    from tui_kecamatan.core import office
+
     start, _end = clock.local_day_bounds(first)
     _start, end = clock.local_day_bounds(last)
     offset = _offset_modifier(first)
     services = list(Service.select().order_by(Service.position, Service.id))
+    today = clock.today()
+    overdue = _overdue(end, today)
     return Report(
-        period=period,
+        kind=kind,
         date_from=first,
         date_to=last,
-        queue=_queue(services, first, last, offset, daily=period == "daily"),
-        requests=_requests(services, start, end, offset),
+        office=office.get_profile().as_json(),
+        queue=_queue(services, first, last, offset, daily=kind == "daily"),
+        requests=_requests(services, start, end, offset, overdue),
+        overdue_as_of=today,
+        overdue=overdue,
         urgent=_urgent(first, last, start, end),
     )
 
@@ -238,35 +259,35 @@ def _offset_modifier(day: date) -> str:
 # --- durations --------------------------------------------------------------------------------
 
 
-def _minutes_expr(begin, finish):
-    return (fn.julianday(finish) - fn.julianday(begin)) * 1440.0
+def _seconds_expr(begin, finish):
+    return (fn.julianday(finish) - fn.julianday(begin)) * 86400.0
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value + 0.0, 1)
+def _round(value: float) -> int:
+    return int(math.floor(value + 0.5))
 
 
-def _minutes(count: int, total: float | None, values: list[float]) -> Minutes:
+def _summary(count: int, total: float | None, values: list[float]) -> Durations:
     if not count:
-        return Minutes(0, None, None, None)
+        return Durations(0, None, None, None)
     values = sorted(values)
     n = len(values)
     middle = values[n // 2] if n % 2 else (values[n // 2 - 1] + values[n // 2]) / 2
     p90 = values[max(0, math.ceil(0.9 * n) - 1)]
-    return Minutes(count, _round((total or 0.0) / count), _round(middle), _round(p90))
+    return Durations(count, _round((total or 0.0) / count), _round(middle), _round(p90))
 
 
 def _durations(where, begin, finish) -> tuple[dict[int, tuple[int, float]], dict[int, list[float]]]:
     """Per service id: (count, sum) in SQL, and the durations themselves for the percentiles."""
-    expr = _minutes_expr(begin, finish)
+    expr = _seconds_expr(begin, finish)
     sums = {
         service_id: (n, total)
         for service_id, n, total in Ticket.select(Ticket.service, fn.COUNT(Ticket.id), fn.SUM(expr))
         .where(where).group_by(Ticket.service).tuples()
     }
     values: dict[int, list[float]] = {}
-    for service_id, minutes in Ticket.select(Ticket.service, expr).where(where).tuples():
-        values.setdefault(service_id, []).append(minutes)
+    for service_id, seconds in Ticket.select(Ticket.service, expr).where(where).tuples():
+        values.setdefault(service_id, []).append(seconds)
     return sums, values
 
 
@@ -297,14 +318,16 @@ def _queue(services: list[Service], first: date, last: date, offset: str, *, dai
         def count(status: str | None) -> int:
             return sum(n for (sid, st), n in statuses.items() if sid in ids and (status is None or st == status))
 
-        def minutes(sums, values) -> Minutes:
+        def durations(sums, values) -> Durations:
             n = sum(sums.get(sid, (0, 0.0))[0] for sid in ids)
             total = sum(sums.get(sid, (0, 0.0))[1] or 0.0 for sid in ids)
-            return _minutes(n, total, [v for sid in ids for v in values.get(sid, [])])
+            return _summary(n, total, [v for sid in ids for v in values.get(sid, [])])
 
+        wait, serve = durations(waiting_sums, waiting_values), durations(serving_sums, serving_values)
         return QueueLine(code, name, count(None), count("done"), count("no_show"), count("cancelled"),
                          sum(transferred.get(sid, 0) for sid in ids),
-                         minutes(waiting_sums, waiting_values), minutes(serving_sums, serving_values))
+                         wait.count, wait.avg_s, wait.median_s, wait.p90_s,
+                         serve.count, serve.avg_s, serve.median_s, serve.p90_s)
 
     used = {sid for sid, _status in statuses}
     lines = tuple(line(s.code, s.name, [s.id]) for s in services if s.active or s.id in used)
@@ -342,7 +365,8 @@ def _queue(services: list[Service], first: date, last: date, offset: str, *, dai
 # --- requests ---------------------------------------------------------------------------------
 
 
-def _requests(services: list[Service], start: datetime, end: datetime, offset: str) -> RequestFigures:
+def _requests(services: list[Service], start: datetime, end: datetime, offset: str,
+              overdue: tuple[Overdue, ...]) -> RequestFigures:
     def grouped(query) -> dict[tuple, int]:
         return {tuple(row[:-1]): row[-1] for row in query.tuples()}
 
@@ -377,26 +401,30 @@ def _requests(services: list[Service], start: datetime, end: datetime, offset: s
         done = sum(completed.get(sid, (0, 0))[0] for sid in ids)
         good = sum(completed.get(sid, (0, 0))[1] for sid in ids)
         walk_in, whatsapp = of(received, "walk_in"), of(received, "whatsapp")
+        self_, family, proxy = of(collected, "self"), of(collected, "family"), of(collected, "proxy")
         return RequestLine(
             code, name, walk_in + whatsapp, walk_in, whatsapp, done, good,
             round(100.0 * good / done, 1) if done else None,
-            of(collected, "self"), of(collected, "family"), of(collected, "proxy"), of(collected, "electronic"),
+            sum(1 for o in overdue if code in (TOTAL, o.service)),
+            self_ + family + proxy, self_, family, proxy, of(collected, "electronic"),
             of(closed, "rejected"), of(closed, "cancelled"),
         )
 
     used = {key[0] for table in (received, collected, closed) for key in table} | set(completed)
     lines = tuple(line(s.code, s.name, [s.id]) for s in services if s.active or s.id in used)
     total = line(TOTAL, _("Semua layanan"), [s.id for s in services])
+    return RequestFigures(lines, total, contacts.get(("missing",), 0), contacts.get(("ready",), 0))
 
-    today = clock.today()
-    overdue = tuple(
+
+def _overdue(end: datetime, today: date) -> tuple[Overdue, ...]:
+    """Requests received before `end`, still open and past their due date today."""
+    return tuple(
         Overdue(reg_no, code, due, (today - due).days)
         for reg_no, code, due in Request.select(Request.reg_no, Service.code, Request.due_date).join(Service)
         .where(Request.status.in_([s.value for s in BEFORE_READY]) & (Request.created_at < end)
                & Request.due_date.is_null(False) & (Request.due_date < today))
         .order_by(Request.due_date, Request.reg_no).tuples()
     )
-    return RequestFigures(lines, total, contacts.get(("missing",), 0), contacts.get(("ready",), 0), today, overdue)
 
 
 # --- urgent cases -----------------------------------------------------------------------------
@@ -425,41 +453,86 @@ def _urgent(first: date, last: date, start: datetime, end: datetime) -> UrgentFi
 
 # --- exports ----------------------------------------------------------------------------------
 
-CSV_COLUMNS = (
-    "bagian", "from", "to", "service", "name", "issued", "served", "no_show", "cancelled", "transferred",
-    "waiting_count", "waiting_average", "waiting_median", "waiting_p90",
-    "service_count", "service_average", "service_median", "service_p90",
-    "received", "received_walk_in", "received_whatsapp", "completed", "completed_within_target",
-    "completed_within_target_percent", "collected_self", "collected_family", "collected_proxy", "delivered",
-    "rejected", "label", "count", "reg_no", "ref", "day", "due_date", "days_over", "urgent_reason", "approved_by",
-)
+def csv_tables(report: Report) -> dict[str, list[dict]]:
+    """The report as tables, by section name (bagian): periode, antrian_layanan, antrian_grafik,
+    antrian_loket, antrian_petugas, permohonan_layanan, permohonan_terlambat, kontak,
+    mendesak_tiket, mendesak_permohonan. Columns are the JSON names; every row of a table has the
+    same columns, so an empty table still has its header (`csv_columns`)."""
+    queue, reqs = report.queue, report.requests
+    urgent = ("ref", "day", "service", "urgent_reason", "approved_by")
+    return {
+        "periode": [{"kind": report.kind, "from": report.date_from.isoformat(), "to": report.date_to.isoformat(),
+                     "office": report.office.get("name", ""), "overdue_as_of": report.overdue_as_of.isoformat()}],
+        "antrian_layanan": [asdict(line) for line in (*queue.services, queue.total)],
+        "antrian_grafik": [asdict(bar) for bar in queue.chart],
+        "antrian_loket": [asdict(s) for s in queue.counters],
+        "antrian_petugas": [asdict(s) for s in queue.operators],
+        "permohonan_layanan": [asdict(line) for line in (*reqs.services, reqs.total)],
+        "permohonan_terlambat": [asdict(o) for o in report.overdue],
+        "kontak": [{"kind": "missing", "count": reqs.contacts_missing}, {"kind": "ready", "count": reqs.contacts_ready}],
+        "mendesak_tiket": [{key: getattr(c, key) for key in urgent} for c in report.urgent.tickets],
+        "mendesak_permohonan": [{key: getattr(c, key) for key in urgent} for c in report.urgent.requests],
+    }
+
+
+_TABLE_COLUMNS = {
+    "periode": ("kind", "from", "to", "office", "overdue_as_of"),
+    "antrian_layanan": tuple(f.name for f in fields(QueueLine)),
+    "antrian_grafik": tuple(f.name for f in fields(Bar)),
+    "antrian_loket": tuple(f.name for f in fields(Served)),
+    "antrian_petugas": tuple(f.name for f in fields(Served)),
+    "permohonan_layanan": tuple(f.name for f in fields(RequestLine)),
+    "permohonan_terlambat": tuple(f.name for f in fields(Overdue)),
+    "kontak": ("kind", "count"),
+    "mendesak_tiket": ("ref", "day", "service", "urgent_reason", "approved_by"),
+    "mendesak_permohonan": ("ref", "day", "service", "urgent_reason", "approved_by"),
+}
+
+
+def csv_columns(section: str) -> tuple[str, ...]:
+    """The header of one section's CSV table."""
+    return _TABLE_COLUMNS[section]
+
+
+# One file for every table: the section column first, then every column of any table once.
+CSV_COLUMNS = ("bagian", *dict.fromkeys(column for columns in _TABLE_COLUMNS.values() for column in columns))
 
 
 def csv_rows(report: Report) -> list[dict]:
-    """The report as rows of one table: the column `bagian` names the section of each row
-    (antrian_layanan, antrian_grafik, antrian_loket, antrian_petugas, permohonan_layanan,
-    permohonan_terlambat, kontak, mendesak_tiket, mendesak_permohonan, periode); the other
-    columns are the JSON names and stay empty where a section has no such figure."""
-    rows: list[dict] = [{"bagian": "periode", "label": report.period, "from": report.date_from.isoformat(),
-                         "to": report.date_to.isoformat()}]
-    queue, reqs = report.queue, report.requests
-    for line in (*queue.services, queue.total):
-        row = {key: value for key, value in asdict(line).items() if not isinstance(value, dict)}
-        for prefix, minutes in (("waiting", line.waiting_minutes), ("service", line.service_minutes)):
-            row.update({f"{prefix}_{key}": value for key, value in asdict(minutes).items()})
-        rows.append({"bagian": "antrian_layanan", **row})
-    rows += [{"bagian": "antrian_grafik", "label": bar.label, "count": bar.count} for bar in queue.chart]
-    rows += [{"bagian": "antrian_loket", "label": s.key, "name": s.name, "served": s.served} for s in queue.counters]
-    rows += [{"bagian": "antrian_petugas", "label": s.key, "name": s.name, "served": s.served} for s in queue.operators]
-    rows += [{"bagian": "permohonan_layanan", **asdict(line)} for line in (*reqs.services, reqs.total)]
-    rows += [{"bagian": "permohonan_terlambat", "reg_no": o.reg_no, "service": o.service, "due_date": o.due_date.isoformat(),
-              "days_over": o.days_over} for o in reqs.overdue_now]
-    rows += [{"bagian": "kontak", "label": kind, "count": n}
-             for kind, n in (("missing", reqs.contacts_missing), ("ready", reqs.contacts_ready))]
-    for section, cases in (("mendesak_tiket", report.urgent.tickets), ("mendesak_permohonan", report.urgent.requests)):
-        rows += [{"bagian": section, "ref": c.ref, "day": c.day.isoformat(), "service": c.service,
-                  "urgent_reason": c.urgent_reason, "approved_by": c.approved_by} for c in cases]
-    return [{column: _cell(row.get(column)) for column in CSV_COLUMNS} for row in rows]
+    """The report as rows of one table: the column `bagian` names the section of each row; the
+    other columns stay empty where a section has no such figure."""
+    return [{column: _cell({"bagian": section, **row}.get(column)) for column in CSV_COLUMNS}
+            for section, rows in csv_tables(report).items() for row in rows]
+
+
+def csv_table_rows(report: Report, section: str) -> list[dict]:
+    """The rows of one section, cells made safe for a spreadsheet."""
+    return [{column: _cell(row.get(column)) for column in csv_columns(section)}
+            for row in csv_tables(report)[section]]
+
+
+def write_csv(report: Report, target, *, per_table: bool = False) -> list:
+    """Write the report as CSV, UTF-8 with a BOM (a spreadsheet on the office PC then reads the
+    characters right): one file, or with `per_table` one file per section named
+    `<stem>-<bagian>.csv` beside `target`. Returns the paths written."""
+    import csv
+    from pathlib import Path
+
+    target = Path(target)
+    if per_table:
+        outputs = [(target.with_name(f"{target.stem}-{section}.csv"), csv_columns(section),
+                    csv_table_rows(report, section)) for section in _TABLE_COLUMNS]
+    else:
+        outputs = [(target, CSV_COLUMNS, csv_rows(report))]
+    for path, _columns, _rows in outputs:
+        if os.path.lexists(path):
+            raise Refused(_("Berkas {path} sudah ada dan tidak ditimpa; pilih nama lain.").format(path=path))
+    for path, columns, rows in outputs:
+        with open(path, "x", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(columns))
+            writer.writeheader()
+            writer.writerows(rows)
+    return [path for path, _columns, _rows in outputs]
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula: text typed by a person
@@ -475,7 +548,12 @@ def _cell(value: object) -> object:
     return value
 
 
-def _figure(value: float | None) -> str:
+def minutes(seconds: int | None) -> str:
+    """Seconds shown as minutes with one decimal ("12.5"), "-" when there is no figure."""
+    return "-" if seconds is None else f"{seconds / 60:.1f}"
+
+
+def percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
 
@@ -489,8 +567,8 @@ def text_lines(report: Report) -> list[str]:
                f"{_('Tunggu'):>8}{_('Median'):>7}{_('P90'):>6}{_('Layan'):>7}")
     for line in (*queue.services, queue.total):
         out.append(f"{line.service[:16]:<17}{line.issued:>6}{line.served:>7}{line.no_show:>6}{line.cancelled:>6}"
-                   f"{line.transferred:>7}{_figure(line.waiting_minutes.average):>8}{_figure(line.waiting_minutes.median):>7}"
-                   f"{_figure(line.waiting_minutes.p90):>6}{_figure(line.service_minutes.average):>7}")
+                   f"{line.transferred:>7}{minutes(line.wait_avg_s):>8}{minutes(line.wait_median_s):>7}"
+                   f"{minutes(line.wait_p90_s):>6}{minutes(line.service_avg_s):>7}")
     out.append(_("(menit: tunggu = ambil sampai dipanggil, layan = rata-rata lama dilayani)"))
     if queue.busiest_hour is not None:
         out.append(_("Jam tersibuk: {hour:02d}.00-{hour:02d}.59 ({n} tiket)").format(hour=queue.busiest_hour,
@@ -502,16 +580,15 @@ def text_lines(report: Report) -> list[str]:
     out.append(f"{_('Layanan'):<17}{_('Masuk'):>6}{_('Loket'):>6}{_('WA'):>5}{_('Selesai'):>8}{_('Tepat'):>6}{'%':>7}"
                f"{_('Ambil'):>6}{_('Kirim'):>6}{_('Tolak'):>6}{_('Batal'):>6}")
     for line in (*reqs.services, reqs.total):
-        collected = line.collected_self + line.collected_family + line.collected_proxy
-        out.append(f"{line.service[:16]:<17}{line.received:>6}{line.received_walk_in:>6}{line.received_whatsapp:>5}"
-                   f"{line.completed:>8}{line.completed_within_target:>6}{_figure(line.completed_within_target_percent):>7}"
-                   f"{collected:>6}{line.delivered:>6}{line.rejected:>6}{line.cancelled:>6}")
+        out.append(f"{line.service[:16]:<17}{line.received:>6}{line.walk_in:>6}{line.whatsapp:>5}"
+                   f"{line.completed:>8}{line.on_time:>6}{percent(line.on_time_percent):>7}"
+                   f"{line.collected:>6}{line.delivered:>6}{line.rejected:>6}{line.cancelled:>6}")
     total = reqs.total
     out.append(_("Diambil: pemohon {a}, keluarga {b}, kuasa {c}. Pemohon dihubungi: berkas kurang {m}, dokumen siap {r}.")
                .format(a=total.collected_self, b=total.collected_family, c=total.collected_proxy,
                        m=reqs.contacts_missing, r=reqs.contacts_ready))
-    out += ["", _("Terlambat per {day}: {n} permohonan").format(day=reqs.overdue_as_of.isoformat(), n=len(reqs.overdue_now))]
-    out += [f"  {o.reg_no:<15}{o.service:<17}{_('lewat {n} hari').format(n=o.days_over)}" for o in reqs.overdue_now]
+    out += ["", _("Terlambat per {day}: {n} permohonan").format(day=report.overdue_as_of.isoformat(), n=len(report.overdue))]
+    out += [f"  {o.reg_no:<15}{o.service:<17}{_('lewat {n} hari').format(n=o.days_over)}" for o in report.overdue]
     cases = [*report.urgent.tickets, *report.urgent.requests]
     out += ["", _("Kasus mendesak: {n}").format(n=len(cases))]
     out += [f"  {c.ref:<15}{c.service:<10}{c.approved_by or '-':<12}{c.urgent_reason}" for c in cases]

@@ -161,10 +161,34 @@ def _v3_presence_and_audit_chain(db: SqliteDatabase) -> None:
     _install_audit_triggers(db)
 
 
+# Indexes the reports and the audit viewer read through (a new database has them from v1).
+_V4_INDEXES = (
+    ('request_ready_at', 'request', '"ready_at"'),
+    ('request_status_closed_at', 'request', '"status", "closed_at"'),
+    ('request_status_due_date', 'request', '"status", "due_date"'),
+    ('contact_at', 'contact', '"at"'),
+    ('pickup_at', 'pickup', '"at"'),
+    ('audit_event_action_at', 'audit_event', '"action", "at"'),
+    ('audit_event_staff_id_at', 'audit_event', '"staff_id", "at"'),
+)
+
+
+def _v4_reports(db: SqliteDatabase) -> None:
+    """The head of office who signs the reports (name and NIP in the profile), and the indexes
+    the reports and the audit viewer read through."""
+    _add_columns(db, "office_profile", {
+        "head_name": "VARCHAR(255) NOT NULL DEFAULT ''",
+        "head_nip": "VARCHAR(255) NOT NULL DEFAULT ''",
+    })
+    for name, table, columns in _V4_INDEXES:
+        db.execute_sql(f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
+
+
 MIGRATIONS: dict[int, Callable[[SqliteDatabase], None]] = {
     1: _v1_initial,
     2: _v2_desk,
     3: _v3_presence_and_audit_chain,
+    4: _v4_reports,
 }
 LATEST = max(MIGRATIONS)
 

@@ -45,6 +45,8 @@ class OfficeProfile(BaseModel):
     email = CharField(default="")
     opening_hours = CharField(default="Senin-Jumat 08.00-15.00 WIB")
     configured = BooleanField(default=False)
+    head_name = CharField(default="")  # the head of office (camat) who signs reports
+    head_nip = CharField(default="")  # their civil servant number (NIP, 18 digits)
 
 
 class Setting(BaseModel):
@@ -229,12 +231,16 @@ class Request(BaseModel):
     created_at = DateTimeField(index=True)
     updated_at = DateTimeField()
     due_date = DateField(null=True)
-    ready_at = DateTimeField(null=True)
+    ready_at = DateTimeField(null=True, index=True)
     closed_at = DateTimeField(null=True)
     reason = TextField(default="")  # cancel or reject reason
     urgent = BooleanField(default=False)  # taken for a suspended urgent-only service
     urgent_reason = TextField(default="")  # why, as the approving supervisor recorded it
     approved_by = ForeignKeyField(Staff, null=True, backref="approved_requests")
+
+    class Meta:
+        # Reports: requests closed or due in a period, by state.
+        indexes = ((("status", "closed_at"), False), (("status", "due_date"), False))
 
 
 class RequestDailyCounter(BaseModel):
@@ -267,7 +273,7 @@ class Contact(BaseModel):
     phone = CharField(default="")
     message = TextField(default="")
     staff = ForeignKeyField(Staff, null=True)
-    at = DateTimeField()
+    at = DateTimeField(index=True)
 
 
 class Pickup(BaseModel):
@@ -280,7 +286,7 @@ class Pickup(BaseModel):
     collector_nik = CharField(default="")
     note = TextField(default="")
     staff = ForeignKeyField(Staff, null=True)
-    at = DateTimeField()
+    at = DateTimeField(index=True)
 
 
 class Draft(BaseModel):
@@ -335,7 +341,7 @@ class AuditEvent(BaseModel):
     hash = CharField(null=True)
 
     class Meta:
-        indexes = ((("table_name", "record_id"), False),)
+        indexes = ((("table_name", "record_id"), False), (("action", "at"), False), (("staff", "at"), False))
 
 
 class Presence(BaseModel):

@@ -408,6 +408,8 @@ PROFILE_FIELDS = {
     "phone": ("office-phone", _("Telepon"), office.PHONE_MAX),
     "email": ("office-email", _("Email"), office.EMAIL_MAX),
     "opening_hours": ("office-hours", _("Jam layanan *"), office.HOURS_MAX),
+    "head_name": ("office-head-name", _("Kepala kantor"), office.NAME_MAX),
+    "head_nip": ("office-head-nip", _("NIP kepala"), office.NIP_DIGITS + 4),
 }
 """The office profile's fields in the form: ProfileInput field -> (input id, label, longest text)."""
 

@@ -27,6 +27,8 @@ FIELDS = (
     ("phone", _("Telepon"), office.PHONE_MAX),
     ("email", _("Email"), office.EMAIL_MAX),
     ("opening_hours", _("Jam layanan"), office.HOURS_MAX),
+    ("head_name", _("Kepala kantor"), NAME_MAX),
+    ("head_nip", _("NIP kepala"), office.NIP_DIGITS),
 )
 
 
