@@ -160,6 +160,7 @@ class ReceiptSlip(_Document):
     missing: tuple[str, ...] = ()  # names of the requirements still missing
     expected: date | None = None
     contact: str = ""  # office phone / WhatsApp / hours
+    notice: str = ""  # why the personal data is held and for how long
 
     def to_payload(self) -> dict:
         payload = super().to_payload()
@@ -456,6 +457,9 @@ def render_receipt(slip: ReceiptSlip, settings: PrinterSettings) -> bytes:
             s.left(_("Info: {contact}").format(contact=slip.contact))
         if settings.qr:
             s.qr(slip.reg_no)
+        if slip.notice:
+            s.rule()
+            s.left(slip.notice)
 
     return _render(settings, build)
 

@@ -191,9 +191,9 @@ async def test_the_station_counter_missing_is_pointed_out(office_ready, admin):
 async def test_edit_profile_with_errors_on_the_field_then_home_shows_the_new_name(office_ready, admin):
     app = make_app(office_ready, admin)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_section(pilot, "6", "#office-table", 8)
+        await open_section(pilot, "6", "#office-table", 10)
         assert column(app, "#office-table", 0) == ["Nama kantor", "Kecamatan", "Kabupaten/Kota", "Provinsi", "Alamat",
-                                                   "Telepon", "Email", "Jam layanan"]
+                                                   "Telepon", "Email", "Jam layanan", "Kepala kantor", "NIP kepala"]
         assert column(app, "#office-table", 1)[:3] == ["Kantor Kecamatan Pasar Kemis", "Pasar Kemis", "Kabupaten Tangerang"]
         assert column(app, "#office-table", 1)[7] == "Senin-Jumat 08.00-15.00 WIB"
         await pilot.press("e")
@@ -228,6 +228,8 @@ async def test_edit_profile_with_errors_on_the_field_then_home_shows_the_new_nam
         form.query_one("#office-kecamatan", Input).value = "Sukamulya"
         form.query_one("#office-province", Input).value = "Banten"
         form.query_one("#office-hours", Input).value = "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00 WIB"
+        form.query_one("#office-head-name", Input).value = "Drs. H. Ahmad Fauzi, M.Si"
+        form.query_one("#office-head-nip", Input).value = "19700101 200003 1 001"
         await pilot.press("ctrl+s")
         await on_admin(pilot)
         await wait_for(pilot, lambda: column(app, "#office-table", 1)[0:1] == ["Kantor Kecamatan Sukamulya"], what="office-table")
@@ -239,6 +241,7 @@ async def test_edit_profile_with_errors_on_the_field_then_home_shows_the_new_nam
     assert (row.name, row.kecamatan, row.kabupaten, row.province, row.phone, row.email, row.opening_hours) == (
         "Kantor Kecamatan Sukamulya", "Sukamulya", "Kabupaten Tangerang", "Banten", "(021) 599-1234",
         "kec.sukamulya@contoh.go.id", "Senin-Kamis 07.30-16.00, Jumat 07.30-11.00 WIB")
+    assert (row.head_name, row.head_nip) == ("Drs. H. Ahmad Fauzi, M.Si", "197001012000031001")
     event = AuditEvent.select().order_by(AuditEvent.id.desc()).get()
     assert (event.action, event.actor, event.detail) == ("profil_kantor_disimpan", "admin", "Kantor Kecamatan Sukamulya")
 
@@ -246,19 +249,19 @@ async def test_edit_profile_with_errors_on_the_field_then_home_shows_the_new_nam
 async def test_enter_on_a_profile_line_opens_the_form_at_that_field(office_ready, admin):
     app = make_app(office_ready, admin)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await open_section(pilot, "6", "#office-table", 8)
+        await open_section(pilot, "6", "#office-table", 10)
         await choose_row(pilot, "#office-table", 4, "address")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ProfileForm), what="profile form")
         await wait_for(pilot, lambda: app.focused is app.screen.query_one("#office-address", Input), what="address focused")
         await pilot.press("escape")
         await on_admin(pilot)
-        # The last line, the opening hours, opens the form scrolled to its field.
-        await choose_row(pilot, "#office-table", 7, "opening_hours")
+        # The last line, the head of office's NIP, opens the form scrolled to its field.
+        await choose_row(pilot, "#office-table", 9, "head_nip")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ProfileForm), what="profile form")
-        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#office-hours", Input), what="hours focused")
-        await wait_text(pilot, "Jam layanan *")
+        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#office-head-nip", Input), what="NIP focused")
+        await wait_text(pilot, "NIP kepala")
         await pilot.press("escape")
         await on_admin(pilot)
     assert OfficeProfile.get().address == OFFICE.address

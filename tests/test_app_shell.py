@@ -14,7 +14,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from tests.conftest import HOSTILE_NAMES, ROOT
-from tests.pilot import at_home, fill, make_app, message_of, screen_text, settle, type_into, wait_for, wait_text
+from tests.pilot import at_home, fill, make_app, message_of, screen_text, settle, type_into, wait_for, wait_screen, wait_text
 from tui_kecamatan import screens
 from tui_kecamatan.app import choose_theme, frame_style
 from tui_kecamatan.core import accounts, clock, office, stats
@@ -316,13 +316,22 @@ async def test_command_palette_runs_the_screen_actions(ready):
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help from the palette")
 
 
-async def test_the_reports_key_says_they_are_not_built_yet(ready):
+async def test_the_reports_key_opens_reports_for_an_admin_and_says_who_may_to_an_operator(ready):
+    from tui_kecamatan.screens.reports.screen import ReportsScreen
+
     app = make_app(ready)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await log_in(pilot, "admin", "rahasia-admin")
+        await at_home(pilot)
+        await pilot.press("f6")
+        await wait_screen(pilot, ReportsScreen)
+        await wait_text(pilot, "Rekap harian")
+    app = make_app(ready)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await log_in(pilot, "wahyu", "rahasia-wahyu")
         home = await at_home(pilot)
         await pilot.press("f6")
-        await wait_text(pilot, "Rekap belum tersedia di versi ini.")
+        await wait_text(pilot, "Rekap hanya untuk supervisor dan admin.")
         assert app.screen is home
 
 
@@ -461,9 +470,9 @@ async def test_passwords_are_checked_off_the_event_loop(ready, monkeypatch):
     checked_on: list[str] = []
 
     def recording(original):
-        def check(*args):
+        def check(*args, **kwargs):
             checked_on.append(threading.current_thread().name)
-            return original(*args)
+            return original(*args, **kwargs)
         return check
 
     monkeypatch.setattr(accounts, "authenticate", recording(accounts.authenticate))

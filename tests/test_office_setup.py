@@ -134,5 +134,6 @@ async def test_opening_hours_are_offered_in_the_station_zone_and_saved_as_typed(
     assert office.get_profile().as_json() == {
         "name": "Kantor Kecamatan Mariso", "kecamatan": "Mariso", "kabupaten": "Kota Makassar",
         "province": "Sulawesi Selatan", "address": "Jl. Nuri No. 1", "phone": "(0411) 871234",
-        "email": "kec.mariso@makassarkota.go.id", "hours": "Senin-Jumat 07.30-16.00 WITA", "configured": True,
+        "email": "kec.mariso@makassarkota.go.id", "hours": "Senin-Jumat 07.30-16.00 WITA", "head_name": "", "head_nip": "",
+        "configured": True,
     }

@@ -293,6 +293,28 @@ def test_command_line_json_and_csv(office, db_path, tmp_path, admin):
     with open(tmp_path / "bulan-mendesak_tiket.csv", encoding="utf-8-sig", newline="") as handle:
         assert [row["ref"] for row in csv.DictReader(handle)] == ["E-001"]
     assert len(list(tmp_path.glob("bulan-*.csv"))) == 10
+    # The files hold registration numbers and staff names: their owner's only, and audited.
+    assert all(path.stat().st_mode & 0o777 == 0o600 for path in tmp_path.glob("*.csv"))
+
+
+def test_write_csv_adds_the_suffix_refuses_a_missing_folder_and_is_audited(office, supervisor, operator, tmp_path):
+    from tui_kecamatan.db.models import AuditEvent
+    from tui_kecamatan.errors import InvalidInput
+
+    report = reports.daily(supervisor, DAY)
+    [written] = reports.write_csv(supervisor, report, tmp_path / "rekap")
+    assert written == str(tmp_path / "rekap.csv")
+    event = AuditEvent.select().where(AuditEvent.action == "rekap_disimpan").get()
+    assert event.actor == supervisor.username and "daily 2026-12-01 s.d. 2026-12-01 CSV ke" in event.detail
+    with pytest.raises(InvalidInput, match="tidak ada"):
+        reports.write_csv(supervisor, report, tmp_path / "tidak-ada" / "rekap.csv")
+    with pytest.raises(PermissionDenied):
+        reports.write_csv(operator, report, tmp_path / "lain.csv")
+    # One of the per-table files already there: nothing of the export is written.
+    (tmp_path / "bagi-kontak.csv").write_text("milik orang lain")
+    with pytest.raises(InvalidInput, match="sudah ada"):
+        reports.write_csv(supervisor, report, tmp_path / "bagi.csv", per_table=True)
+    assert [p.name for p in tmp_path.glob("bagi-*.csv")] == ["bagi-kontak.csv"]
 
 
 @pytest.mark.parametrize("args", [

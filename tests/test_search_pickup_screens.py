@@ -19,7 +19,7 @@ from tui_kecamatan.db.models import AuditEvent, Contact, Pickup, PrintJob, Reque
 from tui_kecamatan.widgets.confirm import ConfirmScreen
 from tui_kecamatan.screens.requests.pickup import PickupScreen
 from tui_kecamatan.screens.requests.search import SearchScreen
-from tui_kecamatan.widgets.form import parse_day
+from tui_kecamatan.core.validation import parse_day
 from tui_kecamatan.errors import InvalidInput
 
 WIB = timezone(timedelta(hours=7))

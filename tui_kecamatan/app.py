@@ -20,7 +20,7 @@ from textual.worker import WorkerFailed
 
 from tui_kecamatan import logs, screens
 from tui_kecamatan.config import Config
-from tui_kecamatan.core import accounts, clock, office, presence
+from tui_kecamatan.core import accounts, backup, clock, office, presence
 from tui_kecamatan.core.accounts import Actor, Role
 from tui_kecamatan.db import health
 from tui_kecamatan.db.connection import DataVersionWatcher
@@ -112,7 +112,8 @@ class KecamatanApp(DatabaseWork, App[int]):
         *[Binding(key, f"unused_key('{key}')", "", show=False) for key in UNUSED_KEYS],
     ]
 
-    def __init__(self, config: Config, db: Any, *, actor: Actor | None = None, mode: str = "office") -> None:
+    def __init__(self, config: Config, db: Any, *, actor: Actor | None = None, mode: str = "office",
+                 daily_backup: bool = False) -> None:
         clock.configure(config.timezone)
         self.config = config
         self.frame_border = frame_style(config.ascii_borders, os.environ.get("TERM"))  # read during App.__init__
@@ -127,6 +128,7 @@ class KecamatanApp(DatabaseWork, App[int]):
         self._watcher: DataVersionWatcher | None = None
         self._sections: list[str] = []  # the modes registered after login
         self.unexpected_error: BaseException | None = None  # what ended the app, if anything did
+        self._daily_backup_due = daily_backup  # run_app: the day's automatic backup after the first screen
 
     # --- start -----------------------------------------------------------------------------
 
@@ -163,12 +165,14 @@ class KecamatanApp(DatabaseWork, App[int]):
         ready = await self.db(_office_ready)
         if ready and self.actor is not None:
             await self._open_sections()
+            self.call_after_refresh(self.backup_daily)
         else:
             self.post_message(StartScreen("login" if ready else "setup"))
 
     @on(StartScreen)
     def _start(self, message: StartScreen) -> None:
         self.push_screen(screens.screen_class(message.screen_name)())
+        self.call_after_refresh(self.backup_daily)
 
     # --- changes made by any process -------------------------------------------------------
 
@@ -180,12 +184,17 @@ class KecamatanApp(DatabaseWork, App[int]):
 
     # --- who is working (restore waits for them, the admin screen lists them) ------------------
 
+    @property
+    def station(self) -> str:
+        """This desk's name in the list of sessions and in the login log ("loket-1")."""
+        return f"loket-{self.counter_number}"
+
     @work(group="presence", exclusive=True)
     async def keep_presence(self) -> None:
         """Record this desk, board or kiosk as running, with who is logged in: at start, and at
         each login and logout."""
         kind = {"display": "board", "kiosk": "kiosk"}.get(self.mode, "app")
-        station = f"loket-{self.counter_number}" if kind == "app" else ""
+        station = self.station if kind == "app" else ""
         actor = self.actor
         try:
             await self.db(presence.register, kind, station=station, actor=actor.username if actor else "",
@@ -202,6 +211,23 @@ class KecamatanApp(DatabaseWork, App[int]):
             await self.db(presence.keep)
         except AppError:
             logging.getLogger(__name__).warning("this desk's presence was not checked", exc_info=True)
+
+    @work(group="daily-backup")
+    async def backup_daily(self) -> None:
+        """The day's automatic backup (core/backup.daily_backup) once the first screen is up, by
+        whichever desk opens the app first that day: silent when made, a warning when skipped or
+        failed; the desk never waits for it."""
+        if not self._daily_backup_due:
+            return
+        self._daily_backup_due = False
+        if not await self.db(_office_ready):
+            return
+        try:
+            outcome = await self.db(backup.daily_backup, self.database, self.database.database, self.config.backup)
+        except AppError as exc:
+            outcome = _("Cadangan harian gagal: {reason}").format(reason=exc)
+        if isinstance(outcome, str):
+            self.notify(outcome, severity="warning", markup=False, timeout=20)
 
     @on(DatabaseChanged)
     def _database_changed(self) -> None:
@@ -342,6 +368,9 @@ class KecamatanApp(DatabaseWork, App[int]):
         if name == "admin" and not (self.actor and self.actor.can(Role.ADMIN)):
             self.notify(_("Menu admin hanya untuk petugas berperan admin."), severity="error")
             return
+        if name == "reports" and not (self.actor and self.actor.can(Role.SUPERVISOR)):
+            self.notify(_("Rekap hanya untuk supervisor dan admin."), severity="error")
+            return
         if name not in self._sections:
             self.notify(_("{title} belum tersedia di versi ini.").format(title=screens.title(name)), severity="warning")
             return
@@ -446,7 +475,7 @@ def run_app(config: Config, db: Any, *, actor: Actor | None = None, mode: str = 
     """Run the app until the user quits; return the exit status. An unexpected error that ended
     it is raised as one sentence (its traceback is in the log)."""
     logs.setup_logging()
-    app = KecamatanApp(config, db, actor=actor, mode=mode)
+    app = KecamatanApp(config, db, actor=actor, mode=mode, daily_backup=True)
     app.run()
     if app.unexpected_error is not None:
         raise AppError(logs.unexpected_sentence(app.unexpected_error))

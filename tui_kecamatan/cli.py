@@ -410,6 +410,7 @@ def cmd_demo(args) -> int:
     db_path = folder / "demo.db"
     config.db_path = db_path
     config.db_path_explicit = True
+    config.backup.folder = None  # the demo's backups stay in its throw-away folder
     db = open_database(db_path)
     with db.connection_context():
         actor = demo.build_demo(seed=args.seed)
@@ -422,9 +423,9 @@ def cmd_demo(args) -> int:
         return run_app(config, db, actor=actor) or 0
     finally:
         db.close()
-        for name in os.listdir(folder):
-            os.unlink(folder / name)
-        os.rmdir(folder)
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)  # the database, its side files, its backups
 
 
 def cmd_ticket(args) -> int:
@@ -507,11 +508,45 @@ def _print_request(detail) -> None:
         print(f"  [{mark}] {item.text}" + (f" ({_('wajib')})" if item.mandatory else ""))
 
 
+class _Progress:
+    """What a slow command is doing, on stderr once it has worked for more than a second and only
+    when stderr is a terminal (never on stdout); `done()` clears the line."""
+
+    def __init__(self, text: str, delay: float = 1.0) -> None:
+        import threading
+
+        self._text, self._shown, self._lock = text, False, threading.Lock()
+        self._timer = threading.Timer(delay, self._show) if sys.stderr.isatty() else None
+        if self._timer is not None:
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _show(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._shown = True
+                print("\r\x1b[K" + self._text, end="", file=sys.stderr, flush=True)
+
+    def step(self, text: str) -> None:
+        with self._lock:
+            self._text = text
+            if self._shown:
+                print("\r\x1b[K" + text, end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._shown:
+                print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+
+
 def cmd_report(args) -> int:
     import re
     from datetime import date
 
-    from tui_kecamatan.core import clock, reports
+    from tui_kecamatan.core import clock, report_documents, reports
 
     def day(value, option):
         try:
@@ -520,33 +555,51 @@ def cmd_report(args) -> int:
             raise UsageError(_("Tanggal {option} tidak valid ({value}); tulis TTTT-BB-HH, mis. 2026-11-30.").format(
                 option=option, value=_echo(value, 40))) from None
 
+    def compute():
+        with db.connection_context():
+            if args.report_command == "daily":
+                report = reports.daily(_cli_actor(), day(args.date, "--date") if args.date else None)
+            elif args.report_command == "monthly":
+                match = re.fullmatch(r"(\d{4})-(\d{2})", args.month or clock.today().strftime("%Y-%m"))
+                if match is None or not 1 <= int(match.group(2)) <= 12:
+                    raise UsageError(_("Bulan --month tidak valid ({value}); tulis TTTT-BB, mis. 2026-11.").format(
+                        value=_echo(args.month, 40)))
+                report = reports.monthly(_cli_actor(), int(match.group(1)), int(match.group(2)))
+            else:
+                if not args.date_from or not args.date_to:
+                    raise UsageError(_("Rekap rentang memerlukan --from dan --to."))
+                report = reports.range_report(_cli_actor(), day(args.date_from, "--from"), day(args.date_to, "--to"))
+        return report
+
     config = _config(args)
     if args.csv is not None and os.path.lexists(args.csv) and not args.per_table:
         raise Refused(_("Berkas {path} sudah ada dan tidak ditimpa; pilih nama lain.").format(path=_echo_path(args.csv)))
+    if args.pdf is not None:
+        report_documents.target_path(args.pdf)  # refused before any work: no name, no folder, or already there
     db = _open(config)
-    with db.connection_context():
-        if args.report_command == "daily":
-            report = reports.daily(_cli_actor(), day(args.date, "--date") if args.date else None)
-        elif args.report_command == "monthly":
-            match = re.fullmatch(r"(\d{4})-(\d{2})", args.month or clock.today().strftime("%Y-%m"))
-            if match is None or not 1 <= int(match.group(2)) <= 12:
-                raise UsageError(_("Bulan --month tidak valid ({value}); tulis TTTT-BB, mis. 2026-11.").format(
-                    value=_echo(args.month, 40)))
-            report = reports.monthly(_cli_actor(), int(match.group(1)), int(match.group(2)))
-        else:
-            if not args.date_from or not args.date_to:
-                raise UsageError(_("Rekap rentang memerlukan --from dan --to."))
-            report = reports.range_report(_cli_actor(), day(args.date_from, "--from"), day(args.date_to, "--to"))
-    if args.csv is not None:
-        try:
-            written = reports.write_csv(report, args.csv, per_table=args.per_table)
-        except FileExistsError:
-            raise Refused(_("Berkas {path} sudah ada dan tidak ditimpa; pilih nama lain.").format(
-                path=_echo_path(args.csv))) from None
+    progress = _Progress(_("Menghitung rekap…"))
+    try:
+        report = compute()
+        if args.csv is not None:
+            with db.connection_context():
+                written = reports.write_csv(_cli_actor(), report, args.csv, per_table=args.per_table)
+        saved = None
+        if args.pdf is not None:
+            progress.step(_("Menyusun PDF rekap…"))
+            with db.connection_context():
+                saved = report_documents.save_report_pdf(_cli_actor(), report, args.pdf)
+    finally:
+        progress.done()
+    pdf_sentence = _("Rekap disimpan ke {path}.").format(path=_echo_path(saved)) if saved else ""
     if args.json:
         _print_json(report.as_json())
-    elif args.csv is not None:
-        print(_("Rekap disimpan ke {path}.").format(path=", ".join(_echo_path(str(p)) for p in written)))
+        if pdf_sentence:
+            print(pdf_sentence, file=sys.stderr)
+    elif args.csv is not None or saved:
+        if args.csv is not None:
+            print(_("Rekap disimpan ke {path}.").format(path=", ".join(_echo_path(str(p)) for p in written)))
+        if pdf_sentence:
+            print(pdf_sentence)
     else:
         print("\n".join(reports.text_lines(report)))
     return EXIT_OK
@@ -607,6 +660,72 @@ def _print_retry(args, config, printjobs) -> int:
     for outcome in outcomes:
         print(_line(outcome.message), file=sys.stdout if outcome.ok else sys.stderr)
     return EXIT_PRINT if any(not o.ok for o in outcomes) else EXIT_OK
+
+
+def cmd_purge(args) -> int:
+    """`purge --older-than MONTHS [--yes] [--json]`: anonymise the applicants of requests closed
+    more than MONTHS months ago, after saying how many and asking."""
+    from tui_kecamatan.core import privacy
+
+    config = _config(args)
+    db = _open(config)
+    with db.connection_context():
+        plan = privacy.preview(_cli_actor(), args.older_than)
+        if not plan.requests:
+            if args.json:
+                _print_json({**plan.as_json(), "purged": False})
+            else:
+                print(_("Tidak ada permohonan yang ditutup sebelum {day}; tidak ada yang dihapus.").format(
+                    day=plan.cutoff.isoformat()))
+            return EXIT_OK
+        if not args.json:
+            print(_("Data pemohon {n} permohonan ({c} warga) yang ditutup antara {a} dan {b} akan dianonimkan; "
+                    "layanan, tanggal dan status tetap untuk rekap.").format(
+                n=plan.requests, c=plan.citizens, a=plan.oldest, b=plan.newest))
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise UsageError(_("Masukan bukan terminal, jadi tidak dapat bertanya: ulangi dengan --yes untuk menghapus."))
+            answer = input(_("Hapus data pribadi {n} permohonan? [y/T] ").format(n=plan.requests))
+            if answer.strip().lower() not in ("y", "ya"):
+                print(_("Tidak ada yang dihapus."))
+                return EXIT_OK
+        shown = sys.stderr.isatty()
+
+        def progress(done: int, total: int) -> None:
+            if shown:
+                print("\r" + _("Menganonimkan {done}/{total} permohonan…").format(done=done, total=total),
+                      end="", file=sys.stderr, flush=True)
+
+        result = privacy.purge(_cli_actor(), args.older_than, progress=progress)
+        if shown:
+            print(file=sys.stderr)
+    if args.json:
+        _print_json({**result.as_json(), "purged": True})
+    else:
+        print(_("Data pribadi {n} permohonan dan {c} warga dianonimkan.").format(n=result.requests, c=result.citizens))
+    return EXIT_OK
+
+
+def cmd_export_citizen(args) -> int:
+    """`export-citizen NIK [--pdf FILE] [--json]`: everything held about one person."""
+    from tui_kecamatan.core import citizen_export
+
+    config = _config(args)
+    if args.pdf is not None and os.path.lexists(args.pdf):
+        raise Refused(_("Berkas {path} sudah ada dan tidak ditimpa; pilih nama lain.").format(path=_echo_path(args.pdf)))
+    db = _open(config)
+    with db.connection_context():
+        data = citizen_export.export_citizen(_cli_actor(), args.nik)
+        if args.pdf is not None:
+            written = citizen_export.save_pdf(data, args.pdf)
+    if args.json:
+        _print_json(data)
+    elif args.pdf is not None:
+        print(_("Data warga disimpan ke {path}.").format(path=_echo_path(written)))
+    else:
+        for when, part, text in citizen_export.export_rows(data):
+            print(_echo(f"{when.replace('T', ' '):<17} {part:<22} {text}", 400))
+    return EXIT_OK
 
 
 def _cmd_mode(mode: str):
@@ -744,6 +863,7 @@ def build_parser() -> argparse.ArgumentParser:
         q.add_argument("--csv", metavar="BERKAS", help=_("simpan semua tabel ke satu berkas CSV (kolom bagian)"))
         q.add_argument("--per-table", action="store_true",
                        help=_("dengan --csv: satu berkas per tabel, BERKAS-<bagian>.csv"))
+        q.add_argument("--pdf", metavar="BERKAS", help=_("simpan rekap sebagai PDF A4 (tidak menimpa berkas)"))
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("display", parents=[common], help=_("layar ruang tunggu"))
@@ -759,6 +879,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--yes", action="store_true", help=_("tanpa pertanyaan konfirmasi"))
     p.add_argument("--force", action="store_true", help=_("pulihkan walaupun aplikasi masih dipakai di loket lain"))
     p.set_defaults(func=cmd_restore)
+    p = sub.add_parser("purge", parents=[common], help=_("anonimkan data pemohon yang melewati masa simpan"))
+    p.add_argument("--older-than", metavar="BULAN", required=True,
+                   help=_("permohonan yang ditutup lebih dari BULAN bulan lalu"))
+    p.add_argument("--yes", action="store_true", help=_("tanpa pertanyaan konfirmasi"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_purge)
+    p = sub.add_parser("export-citizen", parents=[common], help=_("semua data yang disimpan tentang satu NIK"))
+    p.add_argument("nik")
+    p.add_argument("--pdf", metavar="BERKAS", help=_("simpan sebagai dokumen A4 PDF"))
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_export_citizen)
     p = sub.add_parser("check", parents=[common], help=_("periksa keutuhan basis data"))
     p.set_defaults(func=cmd_check)
 

@@ -35,6 +35,12 @@ _SCHEMA: dict[str, dict[str, tuple[type, str]]] = {
         "timezone": (str, "zona waktu, mis. Asia/Jakarta, Asia/Makassar, Asia/Jayapura"),
     },
     "board": {"speak": (bool, "true atau false"), "bell": (bool, "true atau false")},
+    "backup": {
+        "folder": (str, "teks: jalur folder cadangan (bawaan: folder cadangan di samping basis data)"),
+        "keep": (int, "bilangan bulat 1 atau lebih: banyaknya cadangan harian yang disimpan"),
+        "min_free_mb": (int, "bilangan bulat 0 atau lebih: ruang kosong (MB) yang harus tersisa di disk "
+                             "setelah cadangan dibuat"),
+    },
 }
 
 
@@ -51,6 +57,17 @@ def default_config_path() -> Path:
 
 
 @dataclass
+class BackupSettings:
+    """[backup]: the backup folder (None: "cadangan" beside the database; a relative path is taken
+    from the database's folder), how many automatic daily backups are kept, and the free space
+    (MB) a backup must leave on the folder's disk (core/backup.py)."""
+
+    folder: Path | None = None
+    keep: int = 14
+    min_free_mb: int = 200
+
+
+@dataclass
 class Config:
     db_path: Path | None = None  # None: use the default data folder
     db_path_explicit: bool = False
@@ -62,6 +79,7 @@ class Config:
     board_speak: bool = False
     board_bell: bool = True
     printers: dict[str, PrinterSettings] = field(default_factory=dict)
+    backup: BackupSettings = field(default_factory=BackupSettings)
     source: Path | None = None
 
     @property
@@ -78,6 +96,10 @@ def _check(where: str, section: str, key: str, value: object) -> None:
         ok = 0 <= value <= 240  # type: ignore[operator]
     if ok and section == "ui" and key == "lang":
         ok = value == "id"
+    if ok and section == "backup" and key == "folder":
+        ok = bool(str(value).strip())
+    if ok and section == "backup" and key in ("keep", "min_free_mb"):
+        ok = value >= (1 if key == "keep" else 0)  # type: ignore[operator]
     if ok and section == "station" and key == "timezone":
         from tui_kecamatan.core.clock import zone_for
 
@@ -147,6 +169,10 @@ def load_config(path: str | os.PathLike | None = None, db: str | os.PathLike | N
     config.timezone = station.get("timezone", config.timezone)
     config.board_speak = board.get("speak", config.board_speak)
     config.board_bell = board.get("bell", config.board_bell)
+    backup = data.get("backup", {})
+    config.backup = BackupSettings(
+        folder=Path(backup["folder"]).expanduser() if "folder" in backup else None,
+        keep=backup.get("keep", config.backup.keep), min_free_mb=backup.get("min_free_mb", config.backup.min_free_mb))
 
     # The printer sections are read again whenever the file changes: a [printers.*] section
     # fixed while the app runs is used by the next print, without a restart.

@@ -16,11 +16,13 @@ from .data import (
 )
 from .delivery import deliver_pdf
 from .documents import checklist_pdf, pickup_proof_pdf, report_pdf, request_receipt_pdf
+from .report import RecapData, recap_file_name, recap_pdf
 
 __all__ = [
     "ChecklistSheetData",
     "OfficeLetterhead",
     "PickupProofData",
+    "RecapData",
     "ReportColumn",
     "ReportData",
     "RequestReceiptData",
@@ -28,6 +30,8 @@ __all__ = [
     "checklist_pdf",
     "deliver_pdf",
     "pickup_proof_pdf",
+    "recap_file_name",
+    "recap_pdf",
     "report_pdf",
     "request_receipt_pdf",
 ]

@@ -95,6 +95,7 @@ class RequestReceiptData(_Payload):
     requirements: list[RequirementLine] = field(default_factory=list)
     status_label: str = ""
     staff_name: str = ""
+    notice: str = ""  # why the personal data is held and for how long
 
     def __post_init__(self) -> None:
         self.requirements = [RequirementLine.coerce(line) for line in self.requirements]

@@ -20,6 +20,9 @@ from .data import (
 )
 from .layout import GREY_FILL, NOTE_MAX, TEXT_MAX, masked, new_document, person
 
+# The personal-data notice at the foot of the receipt (the office's template, filled in).
+NOTICE_MAX = 1000
+
 _ALIGN = {"L": "LEFT", "C": "CENTER", "R": "RIGHT"}
 
 
@@ -69,6 +72,12 @@ def request_receipt_pdf(office: OfficeLetterhead, data: RequestReceiptData, *,
     ])
     pdf.signatures([(_("Petugas penerima"), _bracket(person(data.staff_name)))], gap=15,
                    beside=_contact_lines(office))
+    notice = person(data.notice, NOTICE_MAX)
+    if notice:
+        pdf.ln(3)
+        pdf.ensure_space(14)
+        pdf.paragraph(_("Pelindungan data pribadi"), size=8, bold=True, height=4)
+        pdf.paragraph(notice, size=8, height=3.8)
     return bytes(pdf.output())
 
 

@@ -58,6 +58,10 @@ FALLBACK_PATTERNS: tuple[str, ...] = (
 )
 _SKIP_WORDS = ("emoji", "color")  # colour bitmap fonts do not embed as outlines
 
+# Dashes and curly quotes the documents' own words use, as the core font can print them.
+_LATIN1_PUNCTUATION = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'",
+                                     "\u201c": '"', "\u201d": '"'})
+
 _lock = threading.Lock()
 _candidates: list[Path] | None = None
 _cmaps: dict[Path, frozenset[int]] = {}
@@ -206,7 +210,7 @@ class FontKit:
     @staticmethod
     def _latin1(text: str) -> str:
         out = []
-        for ch in unicodedata.normalize("NFC", text):
+        for ch in unicodedata.normalize("NFC", text).translate(_LATIN1_PUNCTUATION):
             if ch == "\n":
                 out.append(ch)
             elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn"):

@@ -187,11 +187,35 @@ def _delay_for(failures: int) -> int:
     return min(MAX_DELAY_SECONDS, 2 ** (failures - 1))
 
 
-def authenticate(username: str, password: str, now: datetime | None = None, *, login: bool = True) -> Actor:
+PLACE_SEPARATOR = " | "
+"""Between the detail of a `masuk` or `gagal_masuk` audit row and where the attempt came from."""
+
+
+def login_place(station: str = "", client: str = "") -> str:
+    """Where a login attempt comes from, as its audit detail ends: "stasiun loket-1; ssh
+    10.0.0.5", a part left out when unknown (core.audit_view.parse_place reads it back)."""
+    parts = []
+    for label, value in (("stasiun", station), ("ssh", client)):
+        value = clean_text(value, 60).replace(";", ",").replace("|", "/")
+        if value:
+            parts.append(f"{label} {value}")
+    return "; ".join(parts)
+
+
+def _with_place(detail: str, where: str) -> str:
+    where = clean_text(where, 150)
+    if not where:
+        return detail
+    return f"{detail}{PLACE_SEPARATOR}{where}" if detail else where
+
+
+def authenticate(username: str, password: str, now: datetime | None = None, *, login: bool = True,
+                 where: str = "") -> Actor:
     """Log in; raise Refused with the sentence to show when the attempt fails.
 
     `login=False` checks the password by the same rules (delay, lock, failures counted) without
-    recording a login: a supervisor approving at someone else's desk (`approve_urgent`)."""
+    recording a login: a supervisor approving at someone else's desk (`approve_urgent`).
+    `where` (from `login_place`) ends the detail of the audit row of a login or a failed one."""
     now = now or clock.now_utc()
     name = (username or "").strip().lower()
     staff = Staff.get_or_none(Staff.username == name)
@@ -229,14 +253,15 @@ def authenticate(username: str, password: str, now: datetime | None = None, *, l
         if ok:
             if login:
                 Staff.update(failed_logins=0, last_failed_at=None, last_login_at=now).where(Staff.id == staff.id).execute()
-                audit.record(to_actor(current), "masuk", "staff", staff.id, "")
+                audit.record(to_actor(current), "masuk", "staff", staff.id, _with_place("", where))
             else:
                 Staff.update(failed_logins=0, last_failed_at=None).where(Staff.id == staff.id).execute()
             return to_actor(current)
         locked = failures >= MAX_FAILURES
         if locked:
             Staff.update(locked=True).where(Staff.id == staff.id).execute()
-        audit.record(None, "gagal_masuk", "staff", staff.id, f"{name}: percobaan ke-{failures}" + (" (dikunci)" if locked else ""))
+        audit.record(None, "gagal_masuk", "staff", staff.id,
+                     _with_place(f"{name}: percobaan ke-{failures}" + (" (dikunci)" if locked else ""), where))
     if locked:
         raise Refused(_("Akun {name} dikunci setelah {n} kali gagal masuk; minta admin membukanya.").format(name=name, n=MAX_FAILURES))
     left = MAX_FAILURES - failures

@@ -125,7 +125,9 @@ def _queue_day(rng, day, operator, supervisor, count, *, last: bool, now: dateti
         issued.append(tickets.issue_ticket(None, rng.choice(codes)))
     if rng.random() < 0.5:
         fake.set(at(minutes[0]))  # early, so it is never called before it was taken
-        urgent = tickets.issue_ticket(supervisor, "REKAM", urgent=True)
+        reason = rng.choice(["Syarat melamar kerja", "Berobat ke luar kota", "Pendaftaran sekolah"])
+        urgent = tickets.issue_ticket(supervisor, "REKAM", urgent=True,
+                                      approval=accounts.approve_own(supervisor, reason))
         issued.append(urgent)
     # Three counters work through the queue; today the last dozen tickets still wait.
     keep_waiting = 12 if last else 0
@@ -194,10 +196,14 @@ def _requests(rng, today, operator, supervisor, total, fake: _Clock, real_now: d
             ["received", "incomplete", "complete", "processing", "ready", "picked_up", "delivered", "cancelled", "rejected"],
             weights=[4, 2, 2, 3, 2, 1, 0, 0, 0] if age < 3 else [0, 1, 0.5, 1, 3, 10, 1, 1, 1],
         )[0]
-        _advance(rng, info, target, operator, supervisor, fake, moment)
+        _advance(rng, info, target, operator, supervisor, fake, moment, real_now)
 
 
-def _advance(rng, info, target, operator, supervisor, fake: _Clock, moment: datetime) -> None:
+def _advance(rng, info, target, operator, supervisor, fake: _Clock, moment: datetime, real_now: datetime) -> None:
+    def at(when: datetime) -> None:
+        # Nothing in the sample happens after the moment the demo starts.
+        fake.set(min(when, real_now - timedelta(minutes=1)))
+
     if target == "received":
         return
     if target == "rejected":
@@ -216,19 +222,17 @@ def _advance(rng, info, target, operator, supervisor, fake: _Clock, moment: date
     requests.save_checklist(operator, info.id, [(item.id, item.mandatory or rng.random() < 0.5, "") for item in items])
     if target == "complete":
         return
-    fake.set(moment + timedelta(minutes=20))
+    at(moment + timedelta(minutes=20))
     requests.start_processing(operator, info.id)
     if target == "processing":
         return
-    fake.set(moment + timedelta(days=1, hours=2))
-    if fake.moment > clock.now_local():
-        fake.set(moment + timedelta(hours=2))
+    at(moment + timedelta(days=1, hours=2))
     requests.mark_ready(operator, info.id)
     if info.phone:
         messages.record_contact(operator, info.id, "ready", messages.ready_message(info.id))
     if target == "ready":
         return
-    fake.set(fake.moment + timedelta(hours=3))
+    at(fake.moment + timedelta(hours=3))
     if target == "delivered" and info.phone:
         pickup.confirm_delivery(operator, info.reg_no, messages.sent_message(info.id))
         return

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tui_kecamatan.core import clock, office, pickup, printjobs, requests, tickets
+from tui_kecamatan.core import clock, files, office, pickup, printjobs, privacy, requests, tickets
 from tui_kecamatan.core.accounts import Actor, Role, require
 from tui_kecamatan.core.tickets import TicketInfo
 from tui_kecamatan.db.models import Staff, database
@@ -124,6 +124,7 @@ def _receipt_a4_payload(actor: Actor | None, request_ref) -> dict:
     return {"office": letterhead().to_payload(), "data": RequestReceiptData(
         **_request_fields(detail), channel_label=info.channel_label, due_date=info.due_date,
         status_label=info.status_label, staff_name=_creator_name(detail) or _staff_name(actor),
+        notice=privacy.notice_text(),
     ).to_payload()}
 
 
@@ -138,6 +139,7 @@ def _receipt_slip_payload(request_ref) -> dict:
         office=_office_name(), reg_no=info.reg_no, service=info.service_name, name=info.name, nik=info.nik_masked,
         received_at=_local(info.created_at), zone=clock.zone_abbreviation(), complete=not detail.missing,
         missing=tuple(item.text for item in detail.missing), expected=info.due_date, contact=contact,
+        notice=privacy.notice_text(),
     ).to_payload()
 
 
@@ -214,22 +216,11 @@ def pickup_proof(actor: Actor, reg_no: str, media: str = "receipt") -> int:
 def save_pdf(actor: Actor, document: str, ref, path) -> str:
     """Write a request's A4 document ("receipt", "checklist" or "proof") to a PDF file the
     operator chose, e.g. to send it by WhatsApp. An existing file is never overwritten."""
-    import os
-    from pathlib import Path
-
     require(actor, Role.OPERATOR)
     kinds = {"receipt": ("receipt_a4", "receipt"), "checklist": ("checklist_a4", "checklist"), "proof": ("proof_a4", "proof")}
     if document not in kinds:
         raise InvalidInput(_("Dokumen tidak dikenal."))
-    target = Path(str(path).strip()).expanduser()
-    if not str(path).strip():
-        raise InvalidInput(_("Tulis nama berkas PDF."))
-    if target.suffix.lower() != ".pdf":
-        target = target.with_name(target.name + ".pdf")
-    if not target.parent.is_dir():
-        raise InvalidInput(_("Folder {folder} tidak ada.").format(folder=target.parent))
-    if target.exists():
-        raise InvalidInput(_("Berkas {path} sudah ada; pilih nama lain.").format(path=target))
+    target = files.new_file_path(path, ".pdf")
     # Build the same payload a print job would hold, then render it without recording a job.
     if document == "receipt":
         job_payload = _receipt_a4_payload(actor, ref)
@@ -238,12 +229,7 @@ def save_pdf(actor: Actor, document: str, ref, path) -> str:
     else:
         job_payload = _proof_a4_payload(ref)
     rendered = _a4_renderer(kinds[document][1])(job_payload, None)
-    try:
-        fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(rendered.data)
-    except OSError as exc:
-        raise InvalidInput(_("Berkas {path} tidak dapat ditulis: {error}.").format(path=target, error=exc.strerror or exc)) from None
+    files.write_new_file(target, rendered.data)
     with database.atomic():
         from tui_kecamatan.core import audit
 
@@ -288,3 +274,6 @@ printjobs.register_renderer("receipt_a4", _a4_renderer("receipt"), media="a4", l
 printjobs.register_renderer("checklist_a4", _a4_renderer("checklist"), media="a4", label="Daftar periksa berkas (A4)")
 printjobs.register_renderer("proof_a4", _a4_renderer("proof"), media="a4", label="Bukti pengambilan (A4)")
 printjobs.register_deliverer("a4", _deliver_a4)
+
+# The report's A4 kind, so every place that prints or retries the A4 documents knows it too.
+from tui_kecamatan.core import report_documents  # noqa: E402,F401

@@ -62,7 +62,7 @@ class ContactInfo:
         return CONTACT_LABELS[self.kind]
 
 
-def _office() -> tuple[str, str]:
+def office_name_and_hours() -> tuple[str, str]:
     """The office's name and opening hours as the templates' {kantor} and {jam}."""
     profile = office.get_profile()
     if profile.name:
@@ -76,7 +76,7 @@ def _office() -> tuple[str, str]:
 
 def _render(kind: str, row: Request, daftar: str = "") -> str:
     service = Service.get_by_id(row.service_id)
-    office, hours = _office()
+    office, hours = office_name_and_hours()
     values = {
         "nama": clean_name(row.name),
         "layanan": clean_text(service.name, 200),

@@ -910,3 +910,52 @@ def jobs_for(ref_table: str, ref_id: int) -> list[JobRow]:
     """The print jobs of one record (a ticket, a request), oldest first."""
     query = PrintJob.select().where((PrintJob.ref_table == ref_table) & (PrintJob.ref_id == ref_id)).order_by(PrintJob.id)
     return _rows(list(query))
+
+
+@dataclass(frozen=True)
+class PrinterResult:
+    """The last time a printer section was used: the job, whether it came out, when (local time)
+    and, when it did not, the printer's sentence."""
+
+    printer: str
+    job_id: int
+    label: str  # "Tes cetak", "Nomor antrian B-001"
+    ok: bool
+    at: datetime  # local time of the attempt
+    error: str = ""
+
+
+def _last_attempt(printer: str, action: str) -> tuple | None:
+    """(audit id, time, detail, job id) of the newest `action` on a job of `printer`, read
+    newest first along the audit (action, at) index and stopped at the first one."""
+    return (
+        AuditEvent.select(AuditEvent.id, AuditEvent.at, AuditEvent.detail, AuditEvent.record_id)
+        .join(PrintJob, on=(AuditEvent.record_id == PrintJob.id))
+        .where((AuditEvent.action == action) & (PrintJob.printer == printer))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+        .tuples()
+        .first()
+    )
+
+
+def printer_results(printers) -> dict[str, PrinterResult | None]:
+    """The last result of each printer section in `printers` (None for one never used): its
+    newest attempt, printed or failed, from the audit rows every send writes (the failure's
+    sentence is the row's detail). Read only; two one-row queries per printer."""
+    results: dict[str, PrinterResult | None] = {}
+    for name in printers:
+        if not _name_ok(name):
+            continue
+        printed = _last_attempt(name, "cetakan_dicetak")
+        failed = _last_attempt(name, "cetakan_gagal")
+        newest = max((row for row in (printed, failed) if row is not None), key=lambda row: (row[1], row[0]),
+                     default=None)
+        if newest is None:
+            results[name] = None
+            continue
+        _event, at, detail, job_id = newest
+        ok = newest is printed
+        label = _rows([PrintJob.get_by_id(job_id)])[0].label  # the join found the job
+        results[name] = PrinterResult(name, job_id, label, ok, clock.to_local(at), "" if ok else detail)
+    return results

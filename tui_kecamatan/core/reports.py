@@ -37,7 +37,6 @@ the approving supervisor as recorded.
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, timedelta
 
@@ -49,7 +48,7 @@ from tui_kecamatan.core.request_labels import BEFORE_READY
 from tui_kecamatan.core.stats import FIRST_HOUR, LAST_HOUR
 from tui_kecamatan.core.tickets import ACTION_TRANSFER
 from tui_kecamatan.db.models import AuditEvent, Contact, Counter, Pickup, Request, Service, Staff, Ticket
-from tui_kecamatan.errors import InvalidInput, Refused
+from tui_kecamatan.errors import InvalidInput
 from tui_kecamatan.i18n import _
 
 MAX_RANGE_DAYS = 366
@@ -511,28 +510,46 @@ def csv_table_rows(report: Report, section: str) -> list[dict]:
             for row in csv_tables(report)[section]]
 
 
-def write_csv(report: Report, target, *, per_table: bool = False) -> list:
+def write_csv(actor: Actor, report: Report, path, *, per_table: bool = False) -> list[str]:
     """Write the report as CSV, UTF-8 with a BOM (a spreadsheet on the office PC then reads the
     characters right): one file, or with `per_table` one file per section named
-    `<stem>-<bagian>.csv` beside `target`. Returns the paths written."""
+    `<stem>-<bagian>.csv` beside it. ".csv" is added when missing; "~" is the home folder. Files
+    are new (never over an existing one) and readable by their owner only, since they hold
+    registration numbers and staff names; audited. Returns the paths written."""
     import csv
+    import io
     from pathlib import Path
 
-    target = Path(target)
+    from tui_kecamatan.core import audit, files
+    from tui_kecamatan.db.models import database
+
+    require(actor, Role.SUPERVISOR)
+    target = files.new_file_path(path, ".csv") if not per_table else None
     if per_table:
-        outputs = [(target.with_name(f"{target.stem}-{section}.csv"), csv_columns(section),
+        # The name is the stem of the tables' files; each of them must be new.
+        stem = files.new_file_path(path, ".csv")
+        outputs = [(files.new_file_path(stem.with_name(f"{stem.stem}-{section}.csv"), ".csv"), csv_columns(section),
                     csv_table_rows(report, section)) for section in _TABLE_COLUMNS]
     else:
         outputs = [(target, CSV_COLUMNS, csv_rows(report))]
-    for path, _columns, _rows in outputs:
-        if os.path.lexists(path):
-            raise Refused(_("Berkas {path} sudah ada dan tidak ditimpa; pilih nama lain.").format(path=path))
-    for path, columns, rows in outputs:
-        with open(path, "x", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(columns))
+    written: list[str] = []
+    try:
+        for file, columns, rows in outputs:
+            buffer = io.StringIO(newline="")
+            writer = csv.DictWriter(buffer, fieldnames=list(columns))
             writer.writeheader()
             writer.writerows(rows)
-    return [path for path, _columns, _rows in outputs]
+            written.append(files.write_new_file(file, buffer.getvalue().encode("utf-8-sig")))
+    except InvalidInput:
+        # Nothing half done is left: the files of this export written so far go again.
+        for done in written:
+            Path(done).unlink(missing_ok=True)
+        raise
+    with database.atomic():
+        audit.record(actor, "rekap_disimpan", "report", None,
+                     f"{report.kind} {report.date_from.isoformat()} s.d. {report.date_to.isoformat()} "
+                     f"CSV ke {', '.join(written)}")
+    return written
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula: text typed by a person

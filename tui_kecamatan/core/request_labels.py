@@ -80,6 +80,7 @@ ACTION_LABELS: Mapping[str, str] = TranslatedLabels({
     "permohonan_ditolak": "Permohonan ditolak",
     "permohonan_dibuka_kembali": "Permohonan dibuka kembali",
     "nik_ditampilkan": "NIK lengkap ditampilkan",
+    "data_pemohon_dikoreksi": "Data pemohon dikoreksi",
 })
 
 S = RequestStatus

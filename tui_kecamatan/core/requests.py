@@ -42,7 +42,7 @@ from tui_kecamatan.core.request_labels import (
     RequestStatus,
     describe_move,
 )
-from tui_kecamatan.core.text import NAME_MAX, clean_name, clean_note, clean_text, mask_nik
+from tui_kecamatan.core.text import NAME_MAX, REASON_MAX, clean_name, clean_note, clean_text, mask_nik
 from tui_kecamatan.core.transitions import Move, RecordKind, Step
 from tui_kecamatan.core.workdays import add_working_days, is_overdue, office_holidays
 from tui_kecamatan.db.models import (
@@ -711,6 +711,47 @@ def reveal_nik(actor: Actor, request_id: int | str) -> str:
         row = request_row(request_id)
         audit.record(actor, "nik_ditampilkan", "request", row.id, row.reg_no)
         return row.nik
+
+
+# The applicant's details a supervisor may correct, as the timeline names them.
+CORRECTABLE = {"name": "nama", "phone": "telepon", "kk_number": "nomor KK"}
+
+
+def correct_applicant(actor: Actor, request_ref: int | str, *, reason: str, name: str | None = None,
+                      phone: str | None = None, kk_number: str | None = None) -> RequestInfo:
+    """Correct the applicant's name, phone or KK number on a request and on the citizen's record
+    (supervisor and up), with a reason. The audit names the fields changed and the reason, not the
+    values: the trail is kept for ever, personal data only for the retention period."""
+    require(actor, Role.SUPERVISOR)
+    reason = clean_text(reason, REASON_MAX)
+    if not reason:
+        raise InvalidInput(_("Tulis alasan koreksi data pemohon."))
+    given = {"name": name, "phone": phone, "kk_number": kk_number}
+    if all(value is None for value in given.values()):
+        raise InvalidInput(_("Tidak ada data pemohon yang dikoreksi."))
+    values: dict[str, str] = {}
+    if name is not None:
+        values["name"] = clean_name(name)
+        if not values["name"]:
+            raise InvalidInput(_("Nama pemohon wajib diisi."))
+    if phone is not None:
+        values["phone"] = validation.optional_phone(phone)
+    if kk_number is not None:
+        values["kk_number"] = validation.validate_kk(kk_number) if clean_text(kk_number, 40) else ""
+    with database.atomic():
+        row = request_row(request_ref)
+        if row.nik == "":
+            raise Refused(_("Data pemohon {reg_no} sudah dihapus karena melewati masa simpan.").format(reg_no=row.reg_no))
+        if "kk_number" in values and not values["kk_number"] and row.service.needs_kk:
+            raise InvalidInput(_("Nomor KK harus diisi untuk layanan {service}.").format(service=row.service.name))
+        changed = {key: value for key, value in values.items() if getattr(row, key) != value}
+        if not changed:
+            raise InvalidInput(_("Data yang dikoreksi sama dengan yang tersimpan."))
+        Request.update(**changed, updated_at=clock.now_utc()).where(Request.id == row.id).execute()
+        Citizen.update(**changed, updated_at=clock.now_utc()).where(Citizen.nik == row.nik).execute()
+        fields = ", ".join(CORRECTABLE[key] for key in changed)
+        audit.record(actor, "data_pemohon_dikoreksi", "request", row.id, f"{fields}: {reason}")
+        return info_from_row(Request.get_by_id(row.id))
 
 
 def request_info(ref: int | str) -> RequestInfo:

@@ -266,3 +266,31 @@ def wa_me_link(e164: str) -> str:
     if not digits:
         raise InvalidInput(_("Nomor HP belum diisi, jadi tautan WhatsApp tidak dapat dibuat."))
     return f"https://wa.me/{digits}"
+
+
+# A day as people type it: 2026-11-28 or 28-11-2026 ('/' and '.' also separate).
+_DAY_FORMS = (
+    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), (1, 2, 3)),  # 2026-11-28
+    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),  # 28-11-2026
+)
+
+
+def parse_day(text: str, what: str) -> date | None:
+    """A day typed as YYYY-MM-DD or DD-MM-YYYY ('/' and '.' also separate); None when empty.
+
+    A day it cannot read raises InvalidInput naming the field (`what`, e.g. "dari") and how to
+    write it, so a form shows the sentence under its fields."""
+    from tui_kecamatan.core.text import clean_text
+
+    text = clean_text(text, 20).replace(" ", "")
+    if not text:
+        return None
+    for pattern, (year, month, day) in _DAY_FORMS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return date(int(match.group(year)), int(match.group(month)), int(match.group(day)))
+            except ValueError:
+                break
+    raise InvalidInput(_("Tanggal {what} \"{text}\" tidak dikenali; tulis TTTT-BB-HH atau HH-BB-TTTT, "
+                         "mis. 28-11-2026.").format(what=what, text=text))

@@ -95,6 +95,11 @@ TEMPLATES = {
         "Dokumen {layanan} Anda (No. registrasi {reg_no}) kami kirim dalam bentuk PDF. "
         "Silakan cetak di kertas A4 80 gram. Terima kasih - {kantor}."
     ),
+    "template.notice": (
+        "Data pribadi Anda (NIK, nama, nomor KK, nomor HP) dicatat {kantor} hanya untuk melayani "
+        "permohonan ini dan disimpan {masa_simpan} bulan setelah permohonan selesai, lalu dihapus "
+        "(UU 27/2022 tentang Pelindungan Data Pribadi). Anda berhak meminta salinan data Anda di kantor ini."
+    ),
 }
 
 SETTINGS = {

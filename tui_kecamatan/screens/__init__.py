@@ -7,8 +7,8 @@ office screens), for example:
     "queue": "tui_kecamatan.screens.queue.queue:QueueScreen",
 
 F2 queue, F3 intake, F4 search, F5 pickup, F6 reports and F9 admin open these names; "board"
-and "kiosk" start `tui-kecamatan display` and `tui-kecamatan kiosk`. The reports (F6) have no
-screen yet: their key says so in a sentence instead of opening anything.
+and "kiosk" start `tui-kecamatan display` and `tui-kecamatan kiosk`. A name without a screen
+says so in a sentence instead of opening anything.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ SCREENS: dict[str, str] = {
     "intake": "tui_kecamatan.screens.requests.intake:IntakeScreen",
     "search": "tui_kecamatan.screens.requests.search:SearchScreen",
     "pickup": "tui_kecamatan.screens.requests.pickup:PickupScreen",
+    "reports": "tui_kecamatan.screens.reports.screen:ReportsScreen",
     "admin": "tui_kecamatan.screens.admin.screen:AdminScreen",
 }
 
@@ -53,7 +54,7 @@ def title(name: str) -> str:
 
 
 def screen_class(name: str) -> type[Screen] | None:
-    """The screen class registered under `name`, or None for a name without a screen (reports)."""
+    """The screen class registered under `name`, or None for a name without a screen."""
     target = SCREENS.get(name)
     if target is None:
         return None

@@ -3,8 +3,6 @@ shows, as it is typed, the same sentence core would refuse it with, and the read
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Callable
 
 from textual.actions import SkipAction
@@ -14,37 +12,11 @@ from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, RadioSet, Select, Static
 
-from tui_kecamatan.core.text import clean_text
-from tui_kecamatan.errors import AppError, InvalidInput
+from tui_kecamatan.errors import AppError
 from tui_kecamatan.i18n import _
 
-_DAY_FORMS = (
-    (re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"), (1, 2, 3)),  # 2026-11-28
-    (re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$"), (3, 2, 1)),  # 28-11-2026
-)
-
-
-def parse_day(text: str, what: str) -> date | None:
-    """A day typed as YYYY-MM-DD or DD-MM-YYYY ('/' and '.' also separate); None when empty.
-
-    A day it cannot read raises InvalidInput naming the field (`what`, e.g. "dari") and how to
-    write it, so a form shows the sentence under its fields."""
-    text = clean_text(text, 20).replace(" ", "")
-    if not text:
-        return None
-    for pattern, (year, month, day) in _DAY_FORMS:
-        match = pattern.match(text)
-        if match:
-            try:
-                return date(int(match.group(year)), int(match.group(month)), int(match.group(day)))
-            except ValueError:
-                break
-    raise InvalidInput(_("Tanggal {what} \"{text}\" tidak dikenali; tulis TTTT-BB-HH atau HH-BB-TTTT, mis. 28-11-2026.").format(
-        what=what, text=text))
-
-
 class CoreCheck(Validator):
-    """Validate with a core function that raises an AppError (InvalidInput) on a bad value."""
+    """Validate with a core function that raises an AppError (InvalidInput, say) on a bad value."""
 
     def __init__(self, check: Callable[[str], object]) -> None:
         super().__init__()

@@ -216,13 +216,14 @@ class PasswordEntry(Vertical):
         self.checking = True
         self.post_message(self.Submitted(self, self.username, self.password))
 
-    async def sign_in(self, username: str, password: str, refusal: Callable[[Actor], str] | None = None) -> Actor | None:
+    async def sign_in(self, username: str, password: str, refusal: Callable[[Actor], str] | None = None,
+                      where: str = "") -> Actor | None:
         """Check the name and password with `accounts.authenticate` through the screen's
         `self.db` (argon2 runs off the event loop). Returns the account, or None after showing
         why not: core's sentence, or `refusal(actor)` when that names a reason the account may
-        not be used here."""
+        not be used here. `where` (accounts.login_place) goes into the login's audit row."""
         try:
-            actor = await self.screen.db(accounts.authenticate, username, password)
+            actor = await self.screen.db(accounts.authenticate, username, password, where=where)
         except AppError as exc:
             self.refuse(str(exc))
             return None

@@ -22,6 +22,7 @@ from textual.widgets.selection_list import Selection
 from tui_kecamatan.core import accounts, counters, office, services
 from tui_kecamatan.core.desa import DesaInfo
 from tui_kecamatan.core.text import clean_text
+from tui_kecamatan.core.validation import parse_day
 from tui_kecamatan.errors import AppError, InvalidInput
 from tui_kecamatan.i18n import _
 from tui_kecamatan.widgets.dialog import Dialog, DialogBox, DialogButtons
@@ -31,7 +32,6 @@ from tui_kecamatan.widgets.form import (
     FieldError,
     FormMessage,
     FormRow,
-    parse_day,
     recheck_field_errors,
     show_field_errors,
 )

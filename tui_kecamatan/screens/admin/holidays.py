@@ -1,5 +1,6 @@
 """The holidays section of the admin screen: days the office is closed, which working-day
-targets of new requests skip."""
+targets of new requests skip: the national holidays and cuti bersama of a year filled in from
+the `holidays` package after a review (n), and local days added and removed by hand."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from tui_kecamatan.core.text import clean_text
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.admin.common import AdminPane
 from tui_kecamatan.screens.admin.dialogs import HolidayForm, HolidayValues
+from tui_kecamatan.screens.admin.holiday_dialogs import NationalHolidaysForm, NationalYearDialog
 from tui_kecamatan.widgets.row_table import Column, RowTable
 
 
 class HolidaysPane(AdminPane):
     BINDINGS = [
+        Binding("n", "national", _("Isi libur nasional")),
         Binding("a", "add", _("Tambah hari libur")),
         Binding("delete,x", "remove", _("Hapus")),
     ]
@@ -28,8 +31,9 @@ class HolidaysPane(AdminPane):
     ROW_ACTIONS = frozenset({"remove"})
 
     def compose(self) -> ComposeResult:
-        yield Static(_("Hari kantor tutup selain Sabtu dan Minggu. Target penyelesaian permohonan baru "
-                       "melewati hari-hari ini."), classes="admin-hint", markup=False)
+        yield Static(_("Hari kantor tutup selain Sabtu dan Minggu: libur nasional, cuti bersama dan libur "
+                       "setempat. Target penyelesaian permohonan baru melewati hari-hari ini."),
+                     classes="admin-hint", markup=False)
         yield RowTable([Column(_("Tanggal"), 30), Column(_("Keterangan"))], id="holidays-table")
 
     def fetch(self) -> list[HolidayInfo]:
@@ -50,6 +54,26 @@ class HolidaysPane(AdminPane):
 
         await self.open_form(HolidayForm(_("Tambah hari libur"), submit),
                              lambda row: _("Hari libur {day} disimpan.").format(day=format_date(row.day)))
+
+    @work(group="change")
+    async def action_national(self) -> None:
+        """The year, then its national holidays and cuti bersama to review; only what the admin
+        left ticked is saved."""
+        chosen = await self.app.push_screen_wait(NationalYearDialog(holidays.default_national_year()))
+        if chosen is None:
+            return
+        actor, year = self.actor, chosen.year
+
+        def submit(days: tuple) -> tuple[int, tuple]:
+            return holidays.save_national(actor, year, days), days
+
+        saved = await self.app.push_screen_wait(NationalHolidaysForm(chosen, submit))
+        if saved is None:
+            return
+        added, days = saved
+        if days:
+            self.pending = min(days).isoformat()  # the cursor on the first day saved
+        await self.done(_("{n} hari libur nasional dan cuti bersama {year} disimpan.").format(n=added, year=year))
 
     @work(group="change")
     async def action_remove(self) -> None:

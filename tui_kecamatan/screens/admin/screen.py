@@ -1,6 +1,7 @@
 """The admin screen (F9, admin role only): the office's services and their requirement lists,
-the desa/kelurahan, holidays, message templates, counters, the office profile and the staff
-accounts, each change made through core (which checks the role again and writes the audit record)."""
+the desa/kelurahan, holidays, message templates, counters, the office profile, the staff
+accounts, failed prints, who is connected and the backups, each change made through core (which
+checks the role again and writes the audit record)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from tui_kecamatan.core import accounts
 from tui_kecamatan.core.accounts import Role
 from tui_kecamatan.errors import PermissionDenied
 from tui_kecamatan.i18n import _
+from tui_kecamatan.screens.admin.backups import BackupsPane
 from tui_kecamatan.screens.admin.common import AdminPane
 from tui_kecamatan.screens.admin.counters import CountersPane
 from tui_kecamatan.screens.admin.desa import DesaPane
@@ -27,17 +29,18 @@ from tui_kecamatan.screens.admin.templates import TemplatesPane
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.widgets.keybar import KeyBar
 
+# Short tab titles: all ten fit on one line at 80 columns (78 cells with the tabs' padding).
 SECTIONS = (
     ("layanan", "Layanan"),
-    ("desa", "Desa/Kel."),
-    ("libur", "Hari libur"),
-    # Short tab titles: all nine fit on one line at 80 columns.
+    ("desa", "Desa"),
+    ("libur", "Libur"),
     ("templat", "Templat"),
     ("loket", "Loket"),
     ("kantor", "Profil"),
     ("petugas", "Petugas"),
     ("cetak", "Cetak"),
     ("sesi", "Sesi"),
+    ("cadangan", "Cadangan"),
 )
 PANES = {
     "layanan": ServicesPane,
@@ -49,6 +52,7 @@ PANES = {
     "petugas": StaffPane,
     "cetak": PrintJobsPane,
     "sesi": PresencePane,
+    "cadangan": BackupsPane,
 }
 
 
@@ -56,9 +60,11 @@ class AdminScreen(OfficeScreen):
     CSS_PATH = "admin.tcss"
     SCREEN_NAME = "admin"
     TITLE = _("Admin")
-    HELP = _("Pengaturan kantor untuk admin. Angka 1-9 (atau Tab ke baris judul lalu panah kiri/kanan) "
-             "memilih bagian: Layanan, Desa/Kelurahan, Hari libur, Template pesan, Loket, Profil kantor, "
-             "Petugas, Cetak (cetakan gagal: p cetak ulang, x buang), Sesi (siapa yang sedang memakai aplikasi). Di Layanan, Enter pada sebuah layanan membuka daftar persyaratannya; Shift+Tab kembali "
+    HELP = _("Pengaturan kantor untuk admin. Angka 1-9 dan 0 (atau Tab ke baris judul lalu panah kiri/kanan) "
+             "memilih bagian: Layanan, Desa/Kelurahan, Libur (hari libur), Template pesan, Loket, Profil kantor, "
+             "Petugas, Cetak (cetakan gagal: p cetak ulang, x buang), Sesi (siapa yang sedang memakai aplikasi), "
+             "Cadangan (0: berkas cadangan basis data; b mencadangkan sekarang, r memuat ulang daftar). "
+             "Di Layanan, Enter pada sebuah layanan membuka daftar persyaratannya; Shift+Tab kembali "
              "ke daftar layanan. Di Loket, Enter membuka loket itu untuk memilih layanan yang dipanggilnya. "
              "Setiap perubahan dicatat di jejak audit.")
     BINDINGS = [
@@ -71,6 +77,7 @@ class AdminScreen(OfficeScreen):
         Binding("7", "section('petugas')", _("Petugas"), show=False),
         Binding("8", "section('cetak')", _("Cetakan gagal"), show=False),
         Binding("9", "section('sesi')", _("Yang sedang terhubung"), show=False),
+        Binding("0", "section('cadangan')", _("Cadangan"), show=False),
     ]
 
     def __init__(self) -> None:

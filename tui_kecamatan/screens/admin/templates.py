@@ -22,6 +22,7 @@ KIND_TITLES = {
     "missing": "Berkas kurang",
     "ready": "Dokumen siap diambil",
     "sent": "Dokumen dikirim (PDF)",
+    "notice": "Pemberitahuan data pribadi",
 }
 
 

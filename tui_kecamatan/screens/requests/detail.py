@@ -166,7 +166,8 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
     HELP = _("Semua data satu permohonan dan riwayatnya. Tombol di bawah hanya aktif bila sesuai "
              "dengan status permohonan: periksa berkas, hubungi pemohon, proses, tandai siap diambil, "
              "pengambilan, batalkan atau tolak (dengan alasan), dan cetak. NIK lengkap hanya dapat "
-             "ditampilkan oleh supervisor dan tercatat di log audit.")
+             "ditampilkan oleh supervisor dan tercatat di log audit. Supervisor dapat mengoreksi nama, nomor HP "
+             "atau nomor KK pemohon (k) dengan alasan.")
     BINDINGS = [
         Binding("b", "checklist", _("Berkas"), id="checklist"),
         Binding("h", "contact", _("Hubungi"), id="contact"),
@@ -181,6 +182,8 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
         Binding("n", "reveal_nik", _("NIK lengkap"), id="reveal-nik"),
         # For operators n answers with core's sentence instead of doing nothing.
         Binding("n", "refuse_reveal", _("NIK lengkap (khusus supervisor)"), show=False),
+        Binding("k", "correct", _("Koreksi data"), id="correct"),
+        Binding("k", "refuse_correct", _("Koreksi data (khusus supervisor)"), show=False),
     ]
 
     busy: reactive[bool] = reactive(False, bindings=True)
@@ -381,8 +384,12 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         actor = self.app.actor
-        if action == "refuse_reveal":
+        if action in ("refuse_reveal", "refuse_correct"):
             return actor is None or not actor.can(Role.SUPERVISOR)
+        if action == "correct":
+            if actor is None or not actor.can(Role.SUPERVISOR):
+                return False
+            return True if self.detail is not None and not self.busy and self.detail.request.nik_masked else None
         if action in ROLE_ACTIONS and (actor is None or not actor.can(requests.ACTION_ROLES[KEY_ACTIONS[action]])):
             return False
         detail = self.detail
@@ -408,6 +415,8 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
         info = detail.request
         if action == "reveal_nik":
             return _("NIK lengkap sudah ditampilkan.")
+        if action == "correct":
+            return _("Data pemohon {reg_no} sudah dihapus karena melewati masa simpan.").format(reg_no=info.reg_no)
         if action == "process" and detail.missing:
             return _("Permohonan {reg_no} belum dapat diproses: {n} berkas wajib masih kurang; tekan b untuk "
                      "memeriksa berkas.").format(reg_no=info.reg_no, n=len(detail.missing))
@@ -532,11 +541,32 @@ class RequestDetailScreen(DocumentPrinting, CitizenContact, OfficeScreen):
         self._show()
         self.refresh_bindings()
 
+    @work(group="correct", exclusive=True)
+    async def action_correct(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        from tui_kecamatan.screens.requests.correction import CorrectionForm
+
+        info = await self.app.push_screen_wait(CorrectionForm(detail, _correction(self.app.actor, detail.request.id)))
+        if info is not None:
+            self.notify(_("Data pemohon {reg_no} dikoreksi.").format(reg_no=info.reg_no), markup=False)
+            self.refresh_data()
+
+    def action_refuse_correct(self) -> None:
+        self.notify(_("Koreksi data pemohon hanya dapat dilakukan supervisor atau admin."), severity="error")
+
     @work(group="reveal")
     async def action_refuse_reveal(self) -> None:
         """For an operator: core refuses with its sentence (and records nothing)."""
         if self.detail is not None:
             await self.db(requests.reveal_nik, self.app.actor, self.detail.request.id)
+
+
+def _correction(actor, request_id: int):
+    def submit(values: dict) -> RequestInfo:
+        return requests.correct_applicant(actor, request_id, **values)
+    return submit
 
 
 def load_request(ref: int | str, actor) -> tuple[RequestDetail, str, UrgentCase]:

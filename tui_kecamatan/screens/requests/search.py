@@ -25,7 +25,7 @@ from tui_kecamatan.errors import AppError, InvalidInput
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.screens.requests.detail import RequestDetailScreen
-from tui_kecamatan.widgets.form import parse_day
+from tui_kecamatan.core.validation import parse_day
 from tui_kecamatan.widgets.format import short_service_name
 from tui_kecamatan.widgets.keybar import KeyBar
 

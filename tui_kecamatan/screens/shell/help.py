@@ -185,7 +185,23 @@ class OfficeCommands(Provider):
                 continue
             run = partial(self.app.run_action, row.action, row.namespace)
             commands.append((row.description, row.key, run))
+        # A screen with a key of its own for one of them (the reports' j) lists it once.
+        listed = {title for title, _key, _run in commands}
+        commands += [command for command in self._office_commands() if command[0] not in listed]
         return commands
+
+    def _office_commands(self) -> list[tuple[str, str, object]]:
+        """Screens without a key of their own, for the roles they are meant for (core checks
+        the role again): the audit trail for supervisors and admins."""
+        from tui_kecamatan.core.accounts import Role
+        from tui_kecamatan.screens.base import OfficeScreen
+
+        actor = getattr(self.app, "actor", None)
+        if not isinstance(self.screen, OfficeScreen) or actor is None or not actor.can(Role.SUPERVISOR):
+            return []
+        if type(self.screen).__name__ == "AuditScreen":
+            return []
+        return [(_("Jejak audit"), "", partial(open_audit, self.app))]
 
     async def discover(self) -> Hits:
         for title, key, run in self._commands():
@@ -197,6 +213,13 @@ class OfficeCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), run, text=title, help=key)
+
+
+def open_audit(app) -> None:
+    """The audit trail over the current screen (Esc goes back to it)."""
+    from tui_kecamatan.screens.audit.viewer import AuditScreen
+
+    app.push_screen(AuditScreen())
 
 
 class OfficePalette(CommandPalette):

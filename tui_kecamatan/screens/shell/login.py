@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Static
 
-from tui_kecamatan.core import accounts, office
+from tui_kecamatan.core import accounts, office, presence
 from tui_kecamatan.i18n import _
 from tui_kecamatan.screens.base import AppScreen
 from tui_kecamatan.widgets.form import advance_or_submit
@@ -54,6 +54,8 @@ class LoginScreen(AppScreen):
 
     @work(exclusive=True, group="sign-in")
     async def sign_in(self, username: str, password: str) -> None:
-        actor = await self.query_one(PasswordEntry).sign_in(username, password, refusal=desk_refusal)
+        # The login log records where the attempt came from: this desk and the SSH client.
+        where = accounts.login_place(self.app.station, presence.ssh_client())
+        actor = await self.query_one(PasswordEntry).sign_in(username, password, refusal=desk_refusal, where=where)
         if actor is not None:
             self.app.after_login(actor)

@@ -1,0 +1,1 @@
+"""The reports (rekap) screen and its dialogs."""
