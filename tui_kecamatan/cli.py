@@ -665,18 +665,20 @@ def _print_retry(args, config, printjobs) -> int:
 def cmd_purge(args) -> int:
     """`purge --older-than MONTHS [--yes] [--json]`: anonymise the applicants of requests closed
     more than MONTHS months ago, after saying how many and asking."""
-    from tui_kecamatan.core import privacy
+    from tui_kecamatan.core import backup, privacy
 
     config = _config(args)
     db = _open(config)
     with db.connection_context():
         plan = privacy.preview(_cli_actor(), args.older_than)
         if not plan.requests:
+            due = privacy.backups_due(backup.folder_for(config.database_path, config.backup), plan.months)
             if args.json:
-                _print_json({**plan.as_json(), "purged": False})
+                _print_json({**plan.as_json(), "purged": False, "backups_due": [str(f.path) for f in due]})
             else:
                 print(_("Tidak ada permohonan yang ditutup sebelum {day}; tidak ada yang dihapus.").format(
                     day=plan.cutoff.isoformat()))
+                _say_backups_due(due)
             return EXIT_OK
         if not args.json:
             print(_("Data pemohon {n} permohonan ({c} warga) yang ditutup antara {a} dan {b} akan dianonimkan; "
@@ -699,11 +701,21 @@ def cmd_purge(args) -> int:
         result = privacy.purge(_cli_actor(), args.older_than, progress=progress)
         if shown:
             print(file=sys.stderr)
+    due = privacy.backups_due(backup.folder_for(config.database_path, config.backup), result.preview.months)
     if args.json:
-        _print_json({**result.as_json(), "purged": True})
-    else:
-        print(_("Data pribadi {n} permohonan dan {c} warga dianonimkan.").format(n=result.requests, c=result.citizens))
+        _print_json({**result.as_json(), "purged": True, "backups_due": [str(f.path) for f in due]})
+        return EXIT_OK
+    print(_("Data pribadi {n} permohonan dan {c} warga dianonimkan.").format(n=result.requests, c=result.citizens))
+    _say_backups_due(due)
     return EXIT_OK
+
+
+def _say_backups_due(due) -> None:
+    """The backups older than the retention period, which the admin should delete."""
+    if due:
+        print(_("Cadangan lebih tua dari masa simpan (masih memuat data yang sudah dihapus; hapus berkasnya):"))
+        for file in due:
+            print("  " + _echo_path(file.path))
 
 
 def cmd_export_citizen(args) -> int:

@@ -212,3 +212,30 @@ def purge(actor: Actor, months: object | None = None, *,
         database.execute_sql("PRAGMA secure_delete = OFF")
     database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return PurgeResult(summary, **counts)
+
+
+@dataclass(frozen=True)
+class PrivacyOverview:
+    """The admin's Privasi section: the period, what a purge would touch now, and the backups
+    that hold data older than the period (to delete from the backup folder)."""
+
+    preview: PurgePreview
+    backup_folder: str
+    backups_due: tuple  # backup.BackupFile, oldest first
+
+
+def backups_due(folder, months: int | None = None) -> tuple:
+    """Backups taken before the cut-off: they still hold personal data the office no longer
+    keeps, so they are due for deletion (by the admin, from the backup folder)."""
+    from tui_kecamatan.core import backup
+
+    cutoff = cutoff_day(retention_months() if months is None else months)
+    return tuple(sorted((f for f in backup.list_backups(folder) if f.taken.date() < cutoff), key=lambda f: f.taken))
+
+
+def overview(actor: Actor, db_path, backup_settings=None) -> PrivacyOverview:
+    from tui_kecamatan.core import backup
+
+    plan = preview(actor)
+    folder = backup.folder_for(db_path, backup_settings)
+    return PrivacyOverview(plan, str(folder), backups_due(folder, plan.months))

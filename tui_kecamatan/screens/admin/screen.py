@@ -23,13 +23,14 @@ from tui_kecamatan.screens.admin.holidays import HolidaysPane
 from tui_kecamatan.screens.admin.office import OfficePane
 from tui_kecamatan.screens.admin.presence import PresencePane
 from tui_kecamatan.screens.admin.printjobs import PrintJobsPane
+from tui_kecamatan.screens.admin.privacy import PrivacyPane
 from tui_kecamatan.screens.admin.services import ServicesPane
 from tui_kecamatan.screens.admin.staff import StaffPane
 from tui_kecamatan.screens.admin.templates import TemplatesPane
 from tui_kecamatan.screens.base import OfficeScreen
 from tui_kecamatan.widgets.keybar import KeyBar
 
-# Short tab titles: all ten fit on one line at 80 columns (78 cells with the tabs' padding).
+# Short tab titles: all eleven fit on one line at 80 columns (76 cells, one space before each; admin.tcss).
 SECTIONS = (
     ("layanan", "Layanan"),
     ("desa", "Desa"),
@@ -41,6 +42,7 @@ SECTIONS = (
     ("cetak", "Cetak"),
     ("sesi", "Sesi"),
     ("cadangan", "Cadangan"),
+    ("privasi", "Privasi"),
 )
 PANES = {
     "layanan": ServicesPane,
@@ -53,6 +55,7 @@ PANES = {
     "cetak": PrintJobsPane,
     "sesi": PresencePane,
     "cadangan": BackupsPane,
+    "privasi": PrivacyPane,
 }
 
 
@@ -60,10 +63,12 @@ class AdminScreen(OfficeScreen):
     CSS_PATH = "admin.tcss"
     SCREEN_NAME = "admin"
     TITLE = _("Admin")
-    HELP = _("Pengaturan kantor untuk admin. Angka 1-9 dan 0 (atau Tab ke baris judul lalu panah kiri/kanan) "
+    HELP = _("Pengaturan kantor untuk admin. Angka 1-9, 0 dan - (atau Tab ke baris judul lalu panah kiri/kanan) "
              "memilih bagian: Layanan, Desa/Kelurahan, Libur (hari libur), Template pesan, Loket, Profil kantor, "
              "Petugas, Cetak (cetakan gagal: p cetak ulang, x buang), Sesi (siapa yang sedang memakai aplikasi), "
-             "Cadangan (0: berkas cadangan basis data; b mencadangkan sekarang, r memuat ulang daftar). "
+             "Cadangan (0: berkas cadangan basis data; b mencadangkan sekarang, r memuat ulang daftar), "
+             "Privasi (-: masa simpan data pribadi, m mengubahnya, h menganonimkan data yang melewatinya, "
+             "w menyusun data seorang warga atas permintaannya). "
              "Di Layanan, Enter pada sebuah layanan membuka daftar persyaratannya; Shift+Tab kembali "
              "ke daftar layanan. Di Loket, Enter membuka loket itu untuk memilih layanan yang dipanggilnya. "
              "Setiap perubahan dicatat di jejak audit.")
@@ -78,6 +83,7 @@ class AdminScreen(OfficeScreen):
         Binding("8", "section('cetak')", _("Cetakan gagal"), show=False),
         Binding("9", "section('sesi')", _("Yang sedang terhubung"), show=False),
         Binding("0", "section('cadangan')", _("Cadangan"), show=False),
+        Binding("minus", "section('privasi')", _("Data pribadi"), show=False),
     ]
 
     def __init__(self) -> None:
