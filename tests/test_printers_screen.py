@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from pypdf import PdfReader
 
 from tests.pilot import at_home, message_of, screen_text, settle, wait_for, wait_notified, wait_screen, wait_text
 from tests.printer_fake import FakePrinter, printed_text
@@ -81,12 +82,16 @@ async def test_a_test_page_reaches_the_receipt_printer_and_becomes_its_last_resu
             await pilot.press("down")
             await wait_for(pilot, lambda: detail(app).startswith(f"Printer A4: folder {tmp_path / 'a4'}. Belum pernah"),
                            what="the A4 printer's sentence")
-            await pilot.press("t")
-            await wait_notified(pilot, "Halaman uji hanya untuk printer struk")
+            await pilot.press("t")  # the A4 printer's own test page, a PDF in its folder
+            await wait_for(pilot, lambda: "tercetak 09:15" in printer_row(app, "Printer A4"), what="the A4 result")
     text = printed_text(received)
     assert "Tes cetak berhasil" in text and "Kantor Kecamatan Pasar Kemis" in text
+    [page] = list((tmp_path / "a4").glob("*.pdf"))
+    a4_text = " ".join(p.extract_text() for p in PdfReader(page).pages)
+    assert "HALAMAN UJI PRINTER A4" in a4_text and "Kantor Kecamatan Pasar Kemis" in a4_text
     jobs = printjobs.list_jobs()
-    assert [(job.kind, job.printer, job.status, job.staff) for job in jobs] == [("test", "receipt", "printed", "admin")]
+    assert sorted((job.kind, job.printer, job.status, job.staff) for job in jobs) == [
+        ("test", "a4", "printed", "admin"), ("test", "receipt", "printed", "admin")]
 
 
 async def test_a_printer_that_refuses_shows_failed_and_nothing_is_lost(desk, admin, operator, tmp_path):

@@ -270,6 +270,28 @@ def _deliver_a4(data: bytes, settings, name: str) -> str:
     return deliver_pdf(settings, data, name or "dokumen.pdf")
 
 
+def _a4_test_page(payload: dict, settings):
+    """The A4 printer's test page (`print test --printer a4`, `t` in Admin > Cetak): the office's
+    letterhead, when and where it was sent, and what a good page looks like."""
+    from printing import a4
+    from printing.devices import device_label
+    from printing.text import format_datetime
+
+    printed = clock.now_local().replace(tzinfo=None)
+    where = device_label(settings) if settings is not None else ""
+    report = a4.ReportData(
+        title=_("Halaman uji printer A4"),
+        columns=[a4.ReportColumn(title=_("Keterangan"), weight=1.2), a4.ReportColumn(title=_("Isi"), weight=3)],
+        rows=[[_("Kantor"), _office_name()],
+              [_("Dikirim"), format_datetime(printed, clock.zone_abbreviation())],
+              [_("Printer"), where or "a4"],
+              [_("Hasil"), _("Bila kop, tabel dan nomor halaman di bawah tercetak utuh dan jelas, printer A4 siap "
+                              "dipakai untuk tanda terima, bukti pengambilan dan rekap.")]],
+    )
+    return printjobs.Rendered(a4.report_pdf(letterhead(), report, printed_at=printed), "halaman-uji-a4.pdf")
+
+
+printjobs.register_renderer("test", _a4_test_page, media="a4")
 printjobs.register_renderer("receipt_a4", _a4_renderer("receipt"), media="a4", label="Tanda terima (A4)")
 printjobs.register_renderer("checklist_a4", _a4_renderer("checklist"), media="a4", label="Daftar periksa berkas (A4)")
 printjobs.register_renderer("proof_a4", _a4_renderer("proof"), media="a4", label="Bukti pengambilan (A4)")

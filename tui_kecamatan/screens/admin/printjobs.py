@@ -268,9 +268,6 @@ class PrintJobsPane(AdminPane):
             return _("Pilih printernya dulu di daftar printer.")
         if line.settings is None:
             return printjobs.missing_printer_message(line.name)
-        if printjobs.media_of(line.name) == "a4":
-            return _("Halaman uji hanya untuk printer struk; periksa printer A4 dengan mencetak tanda terima A4 "
-                     "sebuah permohonan.")
         return None
 
     @work(group="change")

@@ -64,8 +64,10 @@ class AdminScreen(OfficeScreen):
     SCREEN_NAME = "admin"
     TITLE = _("Admin")
     HELP = _("Pengaturan kantor untuk admin. Angka 1-9, 0 dan - (atau Tab ke baris judul lalu panah kiri/kanan) "
-             "memilih bagian: Layanan, Desa/Kelurahan, Libur (hari libur), Template pesan, Loket, Profil kantor, "
-             "Petugas, Cetak (cetakan gagal: p cetak ulang, x buang), Sesi (siapa yang sedang memakai aplikasi), "
+             "memilih bagian: Layanan, Desa/Kelurahan, Libur (hari libur; n mengisi libur nasional dan cuti bersama), "
+             "Template pesan, Loket, Profil kantor (juga kepala kantor dan NIP untuk rekap), Petugas, Cetak (printer "
+             "stasiun ini: t halaman uji; cetakan gagal: p cetak ulang, x buang), Sesi (siapa yang sedang memakai "
+             "aplikasi), "
              "Cadangan (0: berkas cadangan basis data; b mencadangkan sekarang, r memuat ulang daftar), "
              "Privasi (-: masa simpan data pribadi, m mengubahnya, h menganonimkan data yang melewatinya, "
              "w menyusun data seorang warga atas permintaannya). "
@@ -80,7 +82,7 @@ class AdminScreen(OfficeScreen):
         Binding("5", "section('loket')", _("Loket"), show=False),
         Binding("6", "section('kantor')", _("Profil kantor"), show=False),
         Binding("7", "section('petugas')", _("Petugas"), show=False),
-        Binding("8", "section('cetak')", _("Cetakan gagal"), show=False),
+        Binding("8", "section('cetak')", _("Printer dan cetakan gagal"), show=False),
         Binding("9", "section('sesi')", _("Yang sedang terhubung"), show=False),
         Binding("0", "section('cadangan')", _("Cadangan"), show=False),
         Binding("minus", "section('privasi')", _("Data pribadi"), show=False),
