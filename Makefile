@@ -2,7 +2,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test demo clean
+.PHONY: run test demo bench clean
 
 # setuptools reminds every editable install, in a banner, not to delete the working folder;
 # pip 25 and later print it even with --quiet. The reminder is meant for this folder: keep it out.
@@ -28,6 +28,12 @@ run: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/tui-kecamatan demo
+
+# Ten years of a busy office (benchmarks/tenyears.py, docs/performance.md): the database is built
+# once into benchmarks/.cache/ (minutes, a few GiB), then every figure is measured and printed.
+# BENCH_ARGS goes to the script (--runs 3, --only search,home, --rebuild...).
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/tenyears.py $(BENCH_ARGS)
 
 # The suite runs on every core (pytest-xdist), then the tests marked `serial` run alone.
 # PYTEST_ARGS goes to both runs (a file, -k, -x...); JOBS sets the number of parallel workers.
