@@ -109,9 +109,9 @@ async def test_number_key_issues_a_ticket_and_prints_it(office_ready, operator, 
     app = KecamatanApp(make_config(printer), office_ready, actor=operator)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_queue(pilot)
-        text = screen_text(app)
-        assert "Antrian - Loket 1" in text
-        assert "1 KTP-el" in text and "2 KK" in text and "Perekaman KTP-el (mendesak)" in text
+        # The service keys are drawn once the services are read, a moment after the screen opens.
+        await wait_for(pilot, lambda: all(part in screen_text(app) for part in (
+            "Antrian - Loket 1", "1 KTP-el", "2 KK", "Perekaman KTP-el (mendesak)")), what="the service keys")
         await pilot.press("2")
         await wait_text(pilot, "B-001")
         await wait_for(pilot, lambda: PrintJob.select().where(PrintJob.status == "printed").count() == 1,
