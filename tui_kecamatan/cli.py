@@ -412,6 +412,7 @@ def cmd_demo(args) -> int:
     config.db_path_explicit = True
     config.backup.folder = None  # the demo's backups stay in its throw-away folder
     db = open_database(db_path)
+    demo.use_office_hours()  # at night the demo's office day starts at 10.30
     with db.connection_context():
         actor = demo.build_demo(seed=args.seed)
     if args.build_only:
@@ -905,7 +906,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", parents=[common], help=_("periksa keutuhan basis data"))
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("demo", parents=[common], help=_("jalankan aplikasi dengan data contoh sekali pakai"))
+    p = sub.add_parser("demo", parents=[common], help=_("jalankan aplikasi dengan data contoh sekali pakai "
+                                                        "(di luar jam layanan, jam demo mulai pukul 10.30)"))
     p.add_argument("--seed", type=int, default=2026, help=argparse.SUPPRESS)
     p.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_demo)

@@ -32,6 +32,11 @@ def configure(zone: str = "Asia/Jakarta") -> None:
     _zone = zone_for(zone) or timezone(timedelta(hours=7), "WIB")
 
 
+def get_now() -> Callable[[], datetime]:
+    """The current source of the time, to put back after replacing it for a while."""
+    return _now
+
+
 def set_now(func: Callable[[], datetime] | None) -> None:
     """Replace the source of the current time (an aware datetime); None restores the real one."""
     global _now

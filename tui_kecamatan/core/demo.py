@@ -5,6 +5,7 @@ use, so the audit trail and the numbering are those of real work."""
 from __future__ import annotations
 
 import random
+import time as time_module
 from datetime import date, datetime, time, timedelta
 
 from tui_kecamatan.core import accounts, clock, counters, desa, messages, office, pickup, requests, tickets
@@ -80,10 +81,35 @@ class _Clock:
         return self.moment
 
 
+# The demo is a working morning: run outside office hours, its clock starts at half past ten.
+OFFICE_OPENS, OFFICE_CLOSES, DEMO_MORNING = time(8, 0), time(15, 0), time(10, 30)
+
+
+def office_moment(now: datetime) -> datetime:
+    """`now` during office hours; otherwise half past ten on the same day, so the demo shows a
+    working day rather than a queue taken at midnight."""
+    if OFFICE_OPENS <= now.time() < OFFICE_CLOSES:
+        return now
+    return datetime.combine(now.date(), DEMO_MORNING, tzinfo=now.tzinfo)
+
+
+def use_office_hours() -> bool:
+    """Run the process's clock from `office_moment` of the real time (it goes on ticking from
+    there). True when the demo's clock differs from the real one."""
+    real = clock.now_local()
+    start = office_moment(real)
+    if start == real:
+        return False
+    began = time_module.monotonic()
+    clock.set_now(lambda: start + timedelta(seconds=time_module.monotonic() - began))
+    return True
+
+
 def build_demo(seed: int = 2026, tickets_per_day: int = 40, requests_total: int = 200) -> Actor:
     """Fill a new database with sample data; return the demo operator who is logged in."""
     rng = random.Random(seed)
     real_now = clock.now_local()
+    outer_clock = clock.get_now()
     today = real_now.date()
     admin = office.first_setup(OFFICE, "admin", "Admin Kecamatan", DEMO_PASSWORDS["admin"])
     operator = accounts.create_staff(admin, "demo", DEMO_PASSWORDS["demo"], Role.OPERATOR, "Wahyu Santoso")
@@ -103,13 +129,13 @@ def build_demo(seed: int = 2026, tickets_per_day: int = 40, requests_total: int 
                 _queue_day(rng, day, operator, supervisor, tickets_per_day, last=day == today, now=real_now, fake=fake)
             _requests(rng, today, operator, supervisor, requests_total, fake, real_now)
     finally:
-        clock.set_now(None)
+        clock.set_now(outer_clock)
     return operator
 
 
 def _queue_day(rng, day, operator, supervisor, count, *, last: bool, now: datetime, fake: _Clock) -> None:
     codes = ["KTP"] * 5 + ["KK"] * 4 + ["PINDAH_KELUAR", "PINDAH_DATANG", "PINDAH_ANTAR_KEC"]
-    # Today stops at the real time of day (or mid-morning when the demo runs before opening).
+    # Today stops at the time of day the demo starts (use_office_hours keeps it in office hours).
     span = 7 * 60
     at = lambda minute: _at(day, minute)  # noqa: E731
     if last:

@@ -43,9 +43,16 @@ class DatabaseWork:
         When the screen has gone (the app closing, or the screen dismissed) by the time the
         answer comes, the worker ends there, cancelled: there is nothing left to show it on."""
         result = await asyncio.to_thread(run_in_connection, self.app.database, work, *args, **kwargs)
-        if not self.is_attached:
+        if self.taken_down:
             raise asyncio.CancelledError()
         return result
+
+    @property
+    def taken_down(self) -> bool:
+        """The node is gone or going (a screen dismissed, logging out, the app quitting):
+        Textual marks the whole tree as pruning and removes the children first, so what a
+        worker brings back from the database has nowhere to go."""
+        return not self.is_attached or any(getattr(self, flag, False) for flag in ("_pruning", "_closing", "_closed"))
 
     def show_error(self, exc: AppError | str) -> None:
         """One sentence in an error notification, shown literally."""

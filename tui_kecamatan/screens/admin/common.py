@@ -78,13 +78,6 @@ class AdminPane(DatabaseWork, Vertical):
         """Show what `fetch` returned; every section defines it."""
         raise TypeError(f"{type(self).__name__} must define show()")
 
-    @property
-    def taken_down(self) -> bool:
-        """The section is being removed (logging out, quitting): Textual marks the whole tree as
-        pruning and unmounts the children first, so what a worker brings back from the database
-        now has nowhere to go."""
-        return not self.is_attached or self._pruning
-
     async def load(self) -> None:
         data = await self.db(self.fetch)
         if not self.taken_down:
